@@ -3,7 +3,11 @@
 // and the cause sentence of its generated error page (§9.4).
 
 export const ERRORS = {
-  CONFIG_INVALID: { status: 500, detail: 'Error', cause: 'The distribution configuration is invalid.' },
+  CONFIG_INVALID: {
+    status: 500,
+    detail: 'Error',
+    cause: 'The distribution configuration is invalid.',
+  },
   REQUEST_TOO_LARGE: {
     status: 413,
     detail: 'InvalidRequestHeader',
@@ -15,6 +19,7 @@ export const ERRORS = {
     cause: 'Bad request. The request URL is too long.',
   },
   BAD_REQUEST: { status: 400, detail: 'InvalidRequest', cause: 'Bad request.' },
+  // §11.6; also for methods CloudFront does not know (TRACE, CONNECT: UNCONFIRMED, 403).
   METHOD_NOT_ALLOWED: {
     status: 403,
     detail: 'InvalidRequestMethod',
@@ -31,6 +36,7 @@ export const ERRORS = {
     detail: 'InvalidRequest',
     cause: 'This distribution only accepts HTTPS requests.',
   },
+  // UNCONFIRMED (§0 step 2): real CloudFront answers a disabled distribution with a 403 page.
   DISTRIBUTION_DISABLED: {
     status: 403,
     detail: 'InvalidRequest',
@@ -51,6 +57,7 @@ export const ERRORS = {
     detail: 'OriginInvalidResponseError',
     cause: 'CloudFront received an invalid response from the origin.',
   },
+  // §11.9: status UNCONFIRMED, 502 recommended.
   ORIGIN_HEADER_TOO_BIG: {
     status: 502,
     detail: 'OriginHeaderTooBigError',

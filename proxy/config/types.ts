@@ -74,7 +74,10 @@ export interface ForwardedValuesConfig {
   readonly queryString: boolean
   readonly queryStringCacheKeys: readonly string[]
   readonly headers: readonly string[]
-  readonly cookies: { readonly forward: 'none' | 'whitelist' | 'all'; readonly names: readonly string[] }
+  readonly cookies: {
+    readonly forward: 'none' | 'whitelist' | 'all'
+    readonly names: readonly string[]
+  }
 }
 
 export interface BehaviorConfig {
@@ -125,7 +128,8 @@ export interface ServerConfig {
   readonly host: string
   readonly adminPort: number
   /** Optional HTTPS listener (makes ViewerProtocolPolicy testable locally). */
-  readonly tls: { readonly port: number; readonly certFile: string; readonly keyFile: string } | undefined
+  readonly tls:
+    { readonly port: number; readonly certFile: string; readonly keyFile: string } | undefined
   readonly cache: { readonly maxSizeMB: number; readonly maxObjectSizeMB: number }
   /** Edge location code reported in X-Amz-Cf-Pop. */
   readonly pop: string

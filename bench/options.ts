@@ -1,0 +1,66 @@
+// Command-line flags of `npm run bench` (bench/README.md, "Flags"): durations in whole
+// seconds, run count, connections, and `--only` to pick scenario rows by name.
+import { parseArgs } from 'node:util'
+
+export interface BenchOptions {
+  readonly durationS: number
+  readonly runs: number
+  readonly connections: number
+  readonly warmupS: number
+  /** Scenario names to run, in table order. */
+  readonly only: readonly string[]
+}
+
+export const USAGE = `usage: node dist/bench/run.js [--duration S] [--runs N] [--connections C]
+                             [--warmup S] [--only name,name]
+  --duration S      seconds per measured run (default 5)
+  --runs N          measured runs per scenario, interleaved across scenarios (default 3)
+  --connections C   autocannon connections (default 50)
+  --warmup S        warm-up seconds per scenario before the runs, 0 = none (default 2)
+  --only a,b        run only these scenarios (the ratio needs 'baseline' among them)`
+
+function int(flag: string, raw: string, min: number, max: number): number {
+  const n = Number(raw)
+  if (!/^\d+$/.test(raw) || n < min || n > max) {
+    throw new Error(`--${flag} must be a whole number from ${min} to ${max} (got ${raw})`)
+  }
+  return n
+}
+
+/** Parses argv (without node and script); returns null when --help was asked for. */
+export function parseOptions(
+  argv: readonly string[],
+  scenarioNames: readonly string[],
+): BenchOptions | null {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      duration: { type: 'string', default: '5' },
+      runs: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '50' },
+      warmup: { type: 'string', default: '2' },
+      only: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  })
+  if (values.help) return null
+  const wanted = values.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+  const unknown = wanted?.filter((name) => !scenarioNames.includes(name)) ?? []
+  if (unknown.length > 0) {
+    throw new Error(
+      `--only: unknown scenario ${unknown.join(', ')} (known: ${scenarioNames.join(', ')})`,
+    )
+  }
+  if (wanted?.length === 0) throw new Error('--only: give at least one scenario name')
+  return {
+    durationS: int('duration', values.duration, 1, 600),
+    runs: int('runs', values.runs, 1, 100),
+    connections: int('connections', values.connections, 1, 10000),
+    warmupS: int('warmup', values.warmup, 0, 600),
+    only: wanted === undefined ? scenarioNames : scenarioNames.filter((n) => wanted.includes(n)),
+  }
+}

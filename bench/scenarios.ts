@@ -1,0 +1,39 @@
+// The benchmark scenario table: one row per measured workload; later issues add rows here.
+// A row names the server it drives and the path it requests (bench/README.md, "Scenarios").
+// The row named BASELINE is the reference every other row's ratio divides by.
+
+/** Which child process a scenario sends its load to. */
+export type Target = 'baseline' | 'proxy'
+
+export interface Scenario {
+  /** Unique name, used by `--only` and in the report. */
+  readonly name: string
+  readonly target: Target
+  /** Request path (all requests are GET to this one URL). */
+  readonly path: string
+  /** What the row measures, printed under the table. */
+  readonly note: string
+}
+
+export const BASELINE = 'baseline'
+
+export const scenarios: readonly Scenario[] = [
+  {
+    name: BASELINE,
+    target: 'baseline',
+    path: '/',
+    note: 'bare node:http, same headers and body as the origin (the reference)',
+  },
+  {
+    name: 'proxy-miss',
+    target: 'proxy',
+    path: '/miss/x',
+    note: 'proxy, /miss/* uses CachingDisabled: every request is forwarded to the origin',
+  },
+  {
+    name: 'proxy-hit',
+    target: 'proxy',
+    path: '/hit',
+    note: 'proxy, CachingOptimized: still a MISS until the cache lands (see x-cache column)',
+  },
+]

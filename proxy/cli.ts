@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// The `edgeproxy` command (design.md §3 "Commands"): start and validate; later issues add
+// test-function, sign and invalidate. Usage errors exit 2 with a message naming the flag.
+import { parseArgs } from 'node:util'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { checkConfigFile, formatProblem } from './config/load.js'
+import { ConfigError } from './errors.js'
+import { createLogger } from './log.js'
+import { startEdgeproxy } from './main.js'
+
+const DEFAULT_CONFIG = fileURLToPath(new URL('../../config/distribution.yaml', import.meta.url))
+
+const USAGE = `usage:
+  edgeproxy start [--config FILE] [--port N] [--host H] [--admin-port N] [--origin ID=URL …]
+  edgeproxy validate --config FILE`
+
+class UsageError extends Error {}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv
+  switch (command) {
+    case 'start':
+      return start(rest)
+    case 'validate':
+      return validate(rest)
+    case undefined:
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`)
+      return command === undefined ? 2 : 0
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`)
+  }
+}
+
+function validate(args: readonly string[]): number {
+  const { values } = parseArgs({ args: [...args], options: { config: { type: 'string' } } })
+  if (values.config === undefined) throw new UsageError('validate needs --config FILE')
+  const problems = checkConfigFile(resolve(values.config))
+  for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`)
+  if (problems.some((p) => p.severity === 'error')) return 2
+  process.stdout.write('valid\n')
+  return 0
+}
+
+async function start(args: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      config: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'admin-port': { type: 'string' },
+      workers: { type: 'string' },
+      origin: { type: 'string', multiple: true },
+    },
+  })
+  const overrides = new Map<string, string>()
+  for (const o of values.origin ?? []) {
+    const eq = o.indexOf('=')
+    if (eq <= 0) throw new UsageError(`--origin takes ID=URL (got ${JSON.stringify(o)})`)
+    overrides.set(o.slice(0, eq), o.slice(eq + 1))
+  }
+  const log = createLogger()
+  if (values.workers !== undefined && values.workers !== '1') {
+    log.warn({ workers: values.workers }, '--workers > 1 is not supported yet; running one process')
+  }
+  const proxy = await startEdgeproxy({
+    configFile: resolve(values.config ?? DEFAULT_CONFIG),
+    ...(values.port !== undefined ? { port: portFlag('--port', values.port) } : {}),
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    originOverrides: overrides,
+    logger: log,
+  })
+  log.info({ url: proxy.url, httpsUrl: proxy.httpsUrl }, 'listening')
+  process.stderr.write(
+    `edgeproxy listening on ${proxy.url}${proxy.httpsUrl ? ` and ${proxy.httpsUrl}` : ''}\n`,
+  )
+
+  return new Promise((resolveExit) => {
+    let stopping = false
+    const stop = (signal: string) => {
+      if (stopping) return
+      stopping = true
+      log.info({ signal }, 'draining')
+      void proxy.close().then(() => {
+        log.info('stopped')
+        resolveExit(0)
+      })
+    }
+    process.once('SIGINT', () => stop('SIGINT'))
+    process.once('SIGTERM', () => stop('SIGTERM'))
+  })
+}
+
+function portFlag(flag: string, value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new UsageError(`${flag} takes a port number 0–65535 (got ${JSON.stringify(value)})`)
+  }
+  return n
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) {
+      for (const p of err.problems)
+        process.stderr.write(`${formatProblem({ ...p, severity: 'error' })}\n`)
+      process.exitCode = 2
+    } else if (
+      err instanceof UsageError ||
+      (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
+      process.stderr.write(`edgeproxy: ${err.message}\n${USAGE}\n`)
+      process.exitCode = 2
+    } else {
+      process.stderr.write(
+        `edgeproxy: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      )
+      process.exitCode = 1
+    }
+  },
+)

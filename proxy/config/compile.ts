@@ -1,0 +1,81 @@
+// Compiles a validated EdgeConfig once into the form requests use (design.md §1 principle 2):
+// behavior matchers in order, origins and groups by id, the Via host and per-behavior method
+// sets. A request pins the CompiledDistribution it started with, so a reload never changes
+// rules mid-request.
+import { createHash } from 'node:crypto'
+import { compileBehaviorTable, type BehaviorTable } from '../cloudfront/behavior.js'
+import type { BehaviorConfig, EdgeConfig, OriginConfig, OriginGroupConfig } from './types.js'
+
+export interface CompiledBehavior {
+  readonly config: BehaviorConfig
+  /** The pattern, for logs and metrics ('*' for the default behavior). */
+  readonly id: string
+  readonly pathPattern: string
+  readonly allowedMethods: ReadonlySet<string>
+  readonly cachedMethods: ReadonlySet<string>
+  /** The origin, or the primary/secondary of an origin group. */
+  readonly target: CompiledTarget
+}
+
+export type CompiledTarget =
+  | { readonly kind: 'origin'; readonly origin: OriginConfig }
+  | {
+      readonly kind: 'group'
+      readonly group: OriginGroupConfig
+      readonly primary: OriginConfig
+      readonly secondary: OriginConfig
+    }
+
+export interface CompiledDistribution {
+  readonly config: EdgeConfig
+  readonly behaviors: BehaviorTable<CompiledBehavior>
+  readonly defaultBehavior: CompiledBehavior
+  readonly origins: ReadonlyMap<string, OriginConfig>
+  /** e.g. `8f3a….cloudfront.net`: stable per distribution, used in Via. */
+  readonly edgeHost: string
+  /** Edge location code for X-Amz-Cf-Pop. */
+  readonly pop: string
+  /** '' or `/index.html`. */
+  readonly defaultRootPath: string
+}
+
+export function compileDistribution(config: EdgeConfig): CompiledDistribution {
+  const d = config.distribution
+  const origins = new Map(d.origins.map((o) => [o.id, o]))
+  const groups = new Map(d.originGroups.map((g) => [g.id, g]))
+  const compileBehavior = (b: BehaviorConfig): CompiledBehavior => ({
+    config: b,
+    id: b.pathPattern,
+    pathPattern: b.pathPattern,
+    allowedMethods: new Set(b.allowedMethods),
+    cachedMethods: new Set(b.cachedMethods),
+    target: resolveTarget(b.targetOriginId, origins, groups),
+  })
+  const defaultBehavior = compileBehavior(d.defaultBehavior)
+  const ordered = d.behaviors.map(compileBehavior)
+  const seed = config.distributionId ?? config.sourceFile
+  return {
+    config,
+    behaviors: compileBehaviorTable(ordered, defaultBehavior),
+    defaultBehavior,
+    origins,
+    edgeHost: `${createHash('sha256').update(seed).digest('hex').slice(0, 32)}.cloudfront.net`,
+    pop: config.server.pop,
+    defaultRootPath: d.defaultRootObject === '' ? '' : `/${d.defaultRootObject}`,
+  }
+}
+
+function resolveTarget(
+  id: string,
+  origins: ReadonlyMap<string, OriginConfig>,
+  groups: ReadonlyMap<string, OriginGroupConfig>,
+): CompiledTarget {
+  const origin = origins.get(id)
+  if (origin !== undefined) return { kind: 'origin', origin }
+  const group = groups.get(id)
+  const primary = group && origins.get(group.primaryOriginId)
+  const secondary = group && origins.get(group.secondaryOriginId)
+  // The validator guarantees these; reaching here means a validator bug.
+  if (!group || !primary || !secondary) throw new Error(`unresolved TargetOriginId ${id}`)
+  return { kind: 'group', group, primary, secondary }
+}

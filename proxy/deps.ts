@@ -1,0 +1,31 @@
+// The effects the pipeline is given (design.md §1 principle 3): clock, origin access, logger
+// and request ids, built once at start-up; tests pass real loopback origins or fakes.
+import type { Logger } from 'pino'
+import type { OriginConfig } from './config/types.js'
+import type { OriginRequest, OriginResponse } from './http-types.js'
+
+export interface Clock {
+  nowMs(): number
+}
+
+export const systemClock: Clock = { nowMs: () => Date.now() }
+
+export interface OriginFetcher {
+  /**
+   * Sends one request to an origin (all connection attempts included). Resolves with the
+   * response once its headers arrived; rejects with an EdgeError (502/504) otherwise.
+   */
+  fetch(
+    origin: OriginConfig,
+    req: OriginRequest,
+    viewerScheme: 'http' | 'https',
+  ): Promise<OriginResponse>
+  close(): Promise<void>
+}
+
+export interface Deps {
+  readonly clock: Clock
+  readonly origins: OriginFetcher
+  readonly log: Logger
+  readonly newRequestId: () => string
+}

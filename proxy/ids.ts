@@ -1,0 +1,17 @@
+// Request ids (spec §9.1 X-Amz-Cf-Id): 40 random bytes in URL-safe base64, 56 characters
+// ending in `==`. Random bytes are drawn in batches so a request costs one slice.
+import { randomFillSync } from 'node:crypto'
+
+const BATCH = 40 * 256
+const pool = Buffer.alloc(BATCH)
+let offset = BATCH
+
+export function newRequestId(): string {
+  if (offset === BATCH) {
+    randomFillSync(pool)
+    offset = 0
+  }
+  const id = pool.toString('base64', offset, offset + 40)
+  offset += 40
+  return id.replace(/[+/]/g, (c) => (c === '+' ? '-' : '_'))
+}

@@ -1,0 +1,111 @@
+// Origin access (spec §1.3): one undici Pool per origin target with keep-alive, connect
+// timeout, read timeout (first byte and every gap) and connection attempts; bodies stream
+// both ways. LocalDirectory origins are answered from the filesystem.
+import { Pool } from 'undici'
+import type { CustomOriginConfig, OriginConfig } from '../config/types.js'
+import type { OriginFetcher } from '../deps.js'
+import type { EdgeError } from '../errors.js'
+import type { OriginRequest, OriginResponse } from '../http-types.js'
+import { isConnectFailure, mapOriginError } from './errors.js'
+import { fetchFromDirectory } from './local-directory.js'
+
+/** CloudFront's limit on origin response headers (spec §11.9). */
+const MAX_ORIGIN_HEADER_BYTES = 20480
+
+export interface OriginClientOptions {
+  /** Verify origin TLS certificates (spec §1.3 says configurable; off locally by default). */
+  readonly verifyTls: boolean
+}
+
+export class OriginClients implements OriginFetcher {
+  readonly #pools = new Map<string, Pool>()
+  readonly #options: OriginClientOptions
+
+  constructor(options: OriginClientOptions = { verifyTls: false }) {
+    this.#options = options
+  }
+
+  async fetch(
+    origin: OriginConfig,
+    req: OriginRequest,
+    viewerScheme: 'http' | 'https',
+  ): Promise<OriginResponse> {
+    if (origin.kind === 'local') return fetchFromDirectory(origin, req)
+    const pool = this.#pool(origin, originUrl(origin, viewerScheme))
+    // A streamed body cannot be sent twice, so only bodiless requests are tried again.
+    const attempts = req.body === null ? origin.connectionAttempts : 1
+    const readTimeoutMs = origin.readTimeoutS * 1000
+    let failure: EdgeError | undefined
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        const r = await pool.request({
+          method: req.method,
+          path: req.path,
+          headers: req.headers,
+          body: req.body,
+          headersTimeout: readTimeoutMs,
+          bodyTimeout: readTimeoutMs,
+        })
+        return {
+          status: r.statusCode,
+          headers: r.headers as OriginResponse['headers'],
+          body: r.body,
+        }
+      } catch (err) {
+        failure = mapOriginError(err)
+        // Connect failures are retried for every method; a read timeout only for GET/HEAD.
+        const retry =
+          isConnectFailure(failure.code) ||
+          (failure.code === 'ORIGIN_TIMEOUT' && (req.method === 'GET' || req.method === 'HEAD'))
+        if (!retry) break
+      }
+    }
+    throw failure ?? mapOriginError(new Error('no connection attempt made'))
+  }
+
+  #pool(origin: CustomOriginConfig, url: string): Pool {
+    const key = `${origin.id} ${url}`
+    let pool = this.#pools.get(key)
+    if (pool === undefined) {
+      const keepAliveMs = origin.keepaliveTimeoutS * 1000
+      pool = new Pool(url, {
+        connect: {
+          timeout: origin.connectionTimeoutS * 1000,
+          rejectUnauthorized: this.#options.verifyTls,
+        },
+        keepAliveTimeout: keepAliveMs,
+        keepAliveMaxTimeout: keepAliveMs,
+        maxHeaderSize: MAX_ORIGIN_HEADER_BYTES,
+        pipelining: 1,
+      })
+      this.#pools.set(key, pool)
+    }
+    return pool
+  }
+
+  async close(): Promise<void> {
+    const pools = [...this.#pools.values()]
+    this.#pools.clear()
+    await Promise.all(pools.map((p) => p.close()))
+  }
+}
+
+/** Where to connect: the --origin override, else scheme and port per OriginProtocolPolicy. */
+export function originUrl(origin: CustomOriginConfig, viewerScheme: 'http' | 'https'): string {
+  if (origin.overrideUrl !== undefined) return new URL(origin.overrideUrl).origin
+  const scheme =
+    origin.protocolPolicy === 'match-viewer'
+      ? viewerScheme
+      : origin.protocolPolicy === 'https-only'
+        ? 'https'
+        : 'http'
+  const port = scheme === 'https' ? origin.httpsPort : origin.httpPort
+  const host = origin.domainName.includes(':') ? `[${origin.domainName}]` : origin.domainName
+  return `${scheme}://${host}:${String(port)}`
+}
+
+/** The Host header CloudFront sends (§3.4): the DomainName, or the override URL's host. */
+export function originHostHeader(origin: OriginConfig): string {
+  if (origin.kind === 'local') return 'localhost'
+  return origin.overrideUrl !== undefined ? new URL(origin.overrideUrl).host : origin.domainName
+}

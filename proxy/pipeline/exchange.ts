@@ -1,0 +1,61 @@
+// The per-request record every stage reads and writes (style-anchors §9.2): the viewer's
+// request as received, the pinned compiled distribution and behavior, the request sent to
+// the origin and the response on its way to the viewer.
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Readable } from 'node:stream'
+import type { ResultType } from '../cloudfront/headers.js'
+import type { CompiledBehavior, CompiledDistribution } from '../config/compile.js'
+import type { OriginConfig } from '../config/types.js'
+import type { HeaderRecord, OriginRequest } from '../http-types.js'
+
+export interface ViewerRequest {
+  readonly method: string
+  /** The request target exactly as sent (path and query). */
+  readonly url: string
+  /** Path without the query string, as sent. */
+  readonly path: string
+  /** Query string without `?` ('' when none). */
+  readonly query: string
+  readonly headers: IncomingMessage['headers']
+  /** node's flat [name, value, …] list, as received. */
+  readonly rawHeaders: readonly string[]
+  readonly scheme: 'http' | 'https'
+  readonly httpVersion: string
+  readonly clientIp: string
+  readonly clientPort: number
+  /** The body stream (node's IncomingMessage). */
+  readonly body: Readable
+  readonly hasBody: boolean
+  /** The port of the local HTTPS listener, if any (target of the HTTPS redirect). */
+  readonly httpsPort: number | undefined
+}
+
+/** The response as it will be delivered. */
+export interface PendingResponse {
+  status: number
+  headers: HeaderRecord
+  /** A stream (origin), bytes (generated or cached) or nothing. */
+  body: Readable | Buffer | null
+}
+
+export interface Exchange {
+  readonly id: string
+  readonly startedAtMs: number
+  readonly dist: CompiledDistribution
+  readonly viewer: ViewerRequest
+  readonly res: ServerResponse
+  behavior: CompiledBehavior
+  /** The URI the pipeline works on: functions and the default root object may change it. */
+  uri: string
+  querystring: string
+  /** The origin chosen for this request, once known. */
+  origin: OriginConfig | undefined
+  originRequest: OriginRequest | undefined
+  response: PendingResponse | undefined
+  resultType: ResultType
+  /** x-edge-detailed-result-type for the log when it differs from resultType. */
+  detailedResult: string | undefined
+  /** Origin round-trip (headers received) in ms, when the origin was asked. */
+  originMs: number | undefined
+  bytesSent: number
+}

@@ -1,0 +1,47 @@
+// deliver — write the response to the viewer (spec §0 step 21, §9.1): CloudFront's response
+// headers (Via, X-Cache, X-Amz-Cf-Pop, X-Amz-Cf-Id) on top, the body streamed as it arrives.
+// If the origin body fails midway the viewer connection is cut, so a truncated body can never
+// pass for a complete one. Resolves when the response has been written. Exits: done.
+import { pipeline } from 'node:stream'
+import { appendList, X_CACHE } from '../../cloudfront/headers.js'
+import type { Exchange } from '../exchange.js'
+import type { Transition } from '../states.js'
+import { viewerVia } from './via.js'
+
+const DONE: Transition = { to: 'done' }
+
+export function deliver(ex: Exchange, closing: boolean): Transition | Promise<Transition> {
+  const r = ex.response
+  if (r === undefined) throw new Error('deliver without a response')
+  const res = ex.res
+  const h = r.headers
+  h['via'] = appendList(h['via'], viewerVia(ex))
+  h['x-cache'] = X_CACHE[ex.resultType]
+  h['x-amz-cf-pop'] = ex.dist.pop
+  h['x-amz-cf-id'] = ex.id
+  if (closing) h['connection'] = 'close'
+  res.writeHead(r.status, h)
+
+  const body = r.body
+  const noBody = ex.viewer.method === 'HEAD' || r.status === 204 || r.status === 304
+  if (body === null || noBody) {
+    if (body !== null && !Buffer.isBuffer(body)) body.destroy()
+    res.end()
+    return DONE
+  }
+  if (Buffer.isBuffer(body)) {
+    ex.bytesSent = body.length
+    res.end(body)
+    return DONE
+  }
+  return new Promise((resolve) => {
+    body.on('data', (chunk: Buffer) => (ex.bytesSent += chunk.length))
+    pipeline(body, res, (err) => {
+      if (err) {
+        ex.detailedResult = body.errored !== null ? 'OriginReadError' : 'ClientHungUpRequest'
+        res.destroy()
+      }
+      resolve(DONE)
+    })
+  })
+}

@@ -1,0 +1,36 @@
+// synth — responses CloudFront generates itself (spec §9.4, §11.5): the HTML error page for
+// 403/413/502/504…, and the HTTP→HTTPS redirect. Any origin body still open is released.
+// Exits: errorPage when the distribution has a custom error response for the status, else
+// deliver.
+import { errorPageHeaders, errorPageHtml } from '../../cloudfront/error-page.js'
+import { ERRORS } from '../../errors.js'
+import type { Exchange } from '../exchange.js'
+import type { SynthSpec, Transition } from '../states.js'
+
+export function synth(ex: Exchange, spec: SynthSpec): Transition {
+  const previous = ex.response?.body
+  if (previous && !Buffer.isBuffer(previous)) previous.destroy()
+
+  if (spec.kind === 'redirect') {
+    ex.resultType = 'Redirect'
+    ex.response = {
+      status: spec.status,
+      headers: { location: spec.location, 'content-length': '0', server: 'CloudFront' },
+      body: null,
+    }
+    return { to: 'deliver' }
+  }
+
+  const def = ERRORS[spec.code]
+  const body = Buffer.from(errorPageHtml(def.status, spec.detail ?? def.cause, ex.id), 'latin1')
+  const headers = errorPageHeaders(body.length)
+  // §11.9: an oversized request is answered and the connection closed.
+  if (def.status === 413) headers['connection'] = 'close'
+  ex.resultType = 'Error'
+  ex.detailedResult = def.detail
+  ex.response = { status: def.status, headers, body }
+  const custom = ex.dist.config.distribution.customErrorResponses.some(
+    (c) => c.errorCode === def.status,
+  )
+  return custom && def.status !== 413 ? { to: 'errorPage' } : { to: 'deliver' }
+}

@@ -1,0 +1,62 @@
+// The request pipeline's states and its transition table (design.md §1, spec §0): the one
+// place that says which step may follow which. The runner asserts every edge against it.
+import type { ErrorCode } from '../errors.js'
+
+export const STATES = [
+  'recv',
+  'authorize',
+  'viewerRequest',
+  'lookup',
+  'originRequest',
+  'fetch',
+  'originResponse',
+  'store',
+  'errorPage',
+  'viewerResponse',
+  'deliver',
+  'synth',
+  'done',
+] as const
+export type State = (typeof STATES)[number]
+
+/** What a generated (synth) response is. */
+export type SynthSpec =
+  | { readonly kind: 'error'; readonly code: ErrorCode; readonly detail?: string }
+  | { readonly kind: 'redirect'; readonly status: 301 | 307; readonly location: string }
+
+/** An edge: the next state and, for synth, what to generate. */
+export type Transition =
+  { readonly to: Exclude<State, 'synth'> } | { readonly to: 'synth'; readonly synth: SynthSpec }
+
+/**
+ * Allowed edges. Rows follow spec §0 and style-anchors §9.3:
+ * - recv → synth: 413, disabled distribution, viewer protocol (301/307/403), method (403).
+ * - authorize → synth: signed URL/cookie failure (403).
+ * - viewerRequest → deliver: a function-generated response (not cached; no viewer-response).
+ * - viewerRequest → lookup when the method is cached for the behavior, else → originRequest.
+ * - lookup → viewerResponse: fresh hit; lookup → originRequest: miss or stale.
+ * - originRequest → store: an origin-request function generated the response (it is cached).
+ * - fetch → synth: origin unreachable / timed out (502/504); fetch → originResponse otherwise.
+ * - store → errorPage: 4xx/5xx with a custom error response; → deliver: other ≥ 400 (the
+ *   viewer-response function does not run for them); → viewerResponse: the rest.
+ * - synth → errorPage: a generated error the distribution has a custom page for.
+ */
+export const TRANSITIONS: Readonly<Record<State, readonly State[]>> = {
+  recv: ['authorize', 'synth'],
+  authorize: ['viewerRequest', 'synth'],
+  viewerRequest: ['lookup', 'originRequest', 'deliver', 'synth'],
+  lookup: ['viewerResponse', 'originRequest', 'synth'],
+  originRequest: ['fetch', 'store', 'synth'],
+  fetch: ['originResponse', 'synth'],
+  originResponse: ['store', 'synth'],
+  store: ['errorPage', 'viewerResponse', 'deliver'],
+  errorPage: ['deliver'],
+  viewerResponse: ['deliver', 'synth'],
+  deliver: ['done'],
+  synth: ['errorPage', 'deliver'],
+  done: [],
+}
+
+export function isAllowed(from: State, to: State): boolean {
+  return TRANSITIONS[from].includes(to)
+}
