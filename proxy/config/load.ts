@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import { parseDocument } from 'yaml'
 import { ConfigError } from '../errors.js'
+import { isRecord } from './fields.js'
 import { normalizeFile } from './normalize.js'
 import { validateConfig } from './validate.js'
 import type { ConfigProblem, EdgeConfig } from './types.js'
@@ -59,6 +60,13 @@ function loadAll(
 ): { config: EdgeConfig | undefined; problems: ConfigProblem[] } {
   const parsed = parseFile(file)
   if ('problem' in parsed) return { config: undefined, problems: [parsed.problem] }
+  if (parsed.value === null || parsed.value === undefined) {
+    return { config: undefined, problems: [fileProblem(`${file} is empty`).problem] }
+  }
+  if (!isRecord(parsed.value)) {
+    const problem = fileProblem(`${file} must hold a mapping (DistributionConfig, Server, …)`)
+    return { config: undefined, problems: [{ ...problem.problem, value: parsed.value }] }
+  }
   const normalized = normalizeFile(parsed.value)
   const validateOptions =
     options.originOverrides === undefined

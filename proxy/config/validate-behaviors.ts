@@ -103,12 +103,9 @@ function readBehavior(
   }
   const vpp = r.oneOf(b, 'ViewerProtocolPolicy', VIEWER_POLICIES, inherited ?? 'allow-all')
   if (!r.has(b, 'ViewerProtocolPolicy')) {
-    if (inherited === undefined) r.error(r.at(b, 'ViewerProtocolPolicy'), 'is required')
-    else
-      r.warn(
-        r.at(b, 'ViewerProtocolPolicy'),
-        `is missing (AWS requires it); using the default behavior's ${inherited}`,
-      )
+    const at = r.at(b, 'ViewerProtocolPolicy')
+    if (inherited === undefined) r.error(at, 'is required')
+    else r.warn(at, `is missing (AWS requires it); using the default behavior's ${inherited}`)
   }
   const allowedMethods = readMethods(r, b, 'AllowedMethods', ALLOWED_SETS)
   const cachedMethods = readMethods(r, b, 'CachedMethods', CACHED_SETS)
@@ -120,6 +117,29 @@ function readBehavior(
       cachedMethods,
     )
   }
+  return {
+    pathPattern,
+    targetOriginId,
+    viewerProtocolPolicy: vpp,
+    allowedMethods,
+    cachedMethods,
+    compress: r.bool(b, 'Compress', false),
+    ...readCacheSettings(r, b),
+    responseHeadersPolicyId: readPolicyRef(r, b, 'ResponseHeadersPolicy'),
+    ...readAssociations(r, b),
+    trustedKeyGroups: r.strings(b, 'TrustedKeyGroups'),
+    trustedSigners: r.strings(b, 'TrustedSigners'),
+  }
+}
+
+/** A cache policy (by Id or name) or the legacy ForwardedValues + TTLs, never both (§1.5, §3.9). */
+function readCacheSettings(
+  r: Reader,
+  b: Rec,
+): Pick<
+  BehaviorConfig,
+  'cachePolicyId' | 'originRequestPolicyId' | 'forwardedValues' | 'minTtl' | 'defaultTtl' | 'maxTtl'
+> {
   const cachePolicyId = readPolicyRef(r, b, 'CachePolicy')
   const originRequestPolicyId = readPolicyRef(r, b, 'OriginRequestPolicy')
   const legacy = cachePolicyId === undefined
@@ -143,22 +163,7 @@ function readBehavior(
   const ttls = legacy
     ? readLegacyTtls(r, b, (forwardedValues ?? DEFAULT_FORWARDED_VALUES).headers.includes('*'))
     : DEFAULT_TTLS
-  return {
-    pathPattern,
-    targetOriginId,
-    viewerProtocolPolicy: vpp,
-    allowedMethods,
-    cachedMethods,
-    compress: r.bool(b, 'Compress', false),
-    cachePolicyId,
-    originRequestPolicyId,
-    responseHeadersPolicyId: readPolicyRef(r, b, 'ResponseHeadersPolicy'),
-    forwardedValues,
-    ...ttls,
-    ...readAssociations(r, b),
-    trustedKeyGroups: r.strings(b, 'TrustedKeyGroups'),
-    trustedSigners: r.strings(b, 'TrustedSigners'),
-  }
+  return { cachePolicyId, originRequestPolicyId, forwardedValues, ...ttls }
 }
 
 /** `CachePolicyId` or the local `CachePolicyName`; the name is stored as the Id (resolved later). */

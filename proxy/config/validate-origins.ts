@@ -129,11 +129,6 @@ function readConnection(r: Reader, o: Rec, kind: (typeof KINDS)[number] | undefi
     if (c === undefined) return defaults
     const vpc = kind === 'VpcOriginConfig'
     r.unknownKeys(c, vpc ? VPC_FIELDS : S3_FIELDS, vpc ? VPC_IGNORED : S3_IGNORED)
-    if (vpc)
-      r.warn(
-        r.at(o, kind),
-        'a VPC origin loads as an HTTPS custom origin; use --origin to point it at a local URL',
-      )
     const keepaliveTimeoutS = r.int(c, 'OriginKeepaliveTimeout', KEEPALIVE_TIMEOUT)
     return { ...s3, readTimeoutS: r.int(c, 'OriginReadTimeout', READ_TIMEOUT), keepaliveTimeoutS }
   }
