@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// The `edgeproxy` command (design.md §3 "Commands"): start and validate; later issues add
-// test-function, sign and invalidate. Usage errors exit 2 with a message naming the flag.
+// The `edgeproxy` command (design.md §3 "Commands"): start, validate and invalidate; later
+// issues add test-function and sign. Usage errors exit 2 with a message naming the flag.
 import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { AdminClientError, DEFAULT_ADMIN_URL, invalidateViaAdmin } from './admin/client.js'
+import { checkInvalidationPath } from './cloudfront/invalidation.js'
 import { checkConfigFile, formatProblem } from './config/load.js'
 import { ConfigError } from './errors.js'
 import { createLogger } from './log.js'
@@ -13,7 +15,8 @@ const DEFAULT_CONFIG = fileURLToPath(new URL('../../config/distribution.yaml', i
 
 const USAGE = `usage:
   edgeproxy start [--config FILE] [--port N] [--host H] [--admin-port N] [--origin ID=URL …]
-  edgeproxy validate --config FILE`
+  edgeproxy validate --config FILE
+  edgeproxy invalidate [--admin URL] PATH …   (default admin URL ${DEFAULT_ADMIN_URL})`
 
 class UsageError extends Error {}
 
@@ -24,6 +27,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return start(rest)
     case 'validate':
       return validate(rest)
+    case 'invalidate':
+      return invalidate(rest)
     case undefined:
     case '--help':
     case '-h':
@@ -70,13 +75,17 @@ async function start(args: readonly string[]): Promise<number> {
     configFile: resolve(values.config ?? DEFAULT_CONFIG),
     ...(values.port !== undefined ? { port: portFlag('--port', values.port) } : {}),
     ...(values.host !== undefined ? { host: values.host } : {}),
+    ...(values['admin-port'] !== undefined
+      ? { adminPort: portFlag('--admin-port', values['admin-port']) }
+      : {}),
     originOverrides: overrides,
     logger: log,
   })
-  log.info({ url: proxy.url, httpsUrl: proxy.httpsUrl }, 'listening')
+  log.info({ url: proxy.url, httpsUrl: proxy.httpsUrl, adminUrl: proxy.adminUrl }, 'listening')
   process.stderr.write(
     `edgeproxy listening on ${proxy.url}${proxy.httpsUrl ? ` and ${proxy.httpsUrl}` : ''}\n`,
   )
+  if (proxy.adminUrl) process.stderr.write(`edgeproxy admin API on ${proxy.adminUrl}\n`)
 
   return new Promise((resolveExit) => {
     let stopping = false
@@ -92,6 +101,31 @@ async function start(args: readonly string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'))
     process.once('SIGTERM', () => stop('SIGTERM'))
   })
+}
+
+async function invalidate(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { admin: { type: 'string' } },
+    allowPositionals: true,
+  })
+  if (positionals.length === 0) throw new UsageError('invalidate needs at least one PATH')
+  for (const path of positionals) {
+    const problem = checkInvalidationPath(path)
+    if (problem !== undefined) throw new UsageError(`${JSON.stringify(path)}: ${problem}`)
+  }
+  const admin = values.admin ?? DEFAULT_ADMIN_URL
+  if (!/^https?:\/\/[^/]/.test(admin) || !URL.canParse(admin)) {
+    throw new UsageError(`--admin takes an http:// URL (got ${JSON.stringify(admin)})`)
+  }
+  try {
+    process.stdout.write(`${await invalidateViaAdmin(admin, positionals)}\n`)
+    return 0
+  } catch (err) {
+    if (!(err instanceof AdminClientError)) throw err
+    process.stderr.write(`edgeproxy: ${err.message}\n`)
+    return 1
+  }
 }
 
 function portFlag(flag: string, value: string): number {

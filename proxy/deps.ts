@@ -1,6 +1,8 @@
 // The effects the pipeline is given (design.md §1 principle 3): clock, origin access, logger
 // and request ids, built once at start-up; tests pass real loopback origins or fakes.
 import type { Logger } from 'pino'
+import type { Collapser } from './cache/collapse.js'
+import type { CacheStore } from './cache/store.js'
 import type { OriginConfig } from './config/types.js'
 import type { OriginRequest, OriginResponse } from './http-types.js'
 
@@ -26,6 +28,8 @@ export interface OriginFetcher {
 export interface Deps {
   readonly clock: Clock
   readonly origins: OriginFetcher
+  readonly cache: CacheStore
+  readonly collapser: Collapser
   readonly log: Logger
   readonly newRequestId: () => string
 }

@@ -1,6 +1,9 @@
 // Start-up (design.md §1): load and compile the config, build the dependencies once, start
 // the listeners. Used by the CLI and by tests (which pass port 0 and a quiet logger).
 import type { Logger } from 'pino'
+import { startAdminServer } from './admin/server.js'
+import { Collapser } from './cache/collapse.js'
+import { MemoryStore, type CacheStore } from './cache/store.js'
 import { compileDistribution } from './config/compile.js'
 import { loadConfigFile } from './config/load.js'
 import type { EdgeConfig } from './config/types.js'
@@ -17,6 +20,8 @@ export interface StartOptions {
   /** `--origin ID=URL` overrides. */
   readonly originOverrides?: ReadonlyMap<string, string>
   readonly logger?: Logger
+  /** Overrides Server.AdminPort. */
+  readonly adminPort?: number
 }
 
 export interface Edgeproxy {
@@ -25,6 +30,9 @@ export interface Edgeproxy {
   /** http://host:port of the plain listener. */
   readonly url: string
   readonly httpsUrl: string | undefined
+  /** http://127.0.0.1:port of the admin API. */
+  readonly adminUrl: string
+  readonly cache: CacheStore
   close(graceMs?: number): Promise<void>
 }
 
@@ -36,7 +44,19 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
   for (const w of warnings) log.warn({ path: w.path, value: w.value }, w.message)
   const dist = compileDistribution(config)
   const origins = new OriginClients()
-  const deps: Deps = { clock: systemClock, origins, log, newRequestId }
+  const cache = new MemoryStore({
+    maxBytes: config.server.cache.maxSizeMB * 1024 * 1024,
+    maxObjectBytes: config.server.cache.maxObjectSizeMB * 1024 * 1024,
+    nowMs: () => systemClock.nowMs(),
+  })
+  const deps: Deps = {
+    clock: systemClock,
+    origins,
+    cache,
+    collapser: new Collapser(),
+    log,
+    newRequestId,
+  }
   const host = options.host ?? config.server.host
   const tls = config.server.tls
   const server = await startEdgeServer(dist, deps, {
@@ -44,13 +64,27 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
     host,
     ...(tls ? { tls: { port: tls.port, ...readTls(tls.certFile, tls.keyFile) } } : {}),
   })
+  // The admin API stays on loopback whatever Server.Host is (design.md §3).
+  const admin = await startAdminServer({
+    port: options.adminPort ?? config.server.adminPort,
+    host: '127.0.0.1',
+    cache,
+    log: log.child({ component: 'admin' }),
+  }).catch(async (err: unknown) => {
+    await server.close(0)
+    await origins.close()
+    throw err
+  })
   const urlHost = host.includes(':') ? `[${host}]` : host
   return {
     config,
     server,
     url: `http://${urlHost}:${String(server.http.port)}`,
     httpsUrl: server.https ? `https://${urlHost}:${String(server.https.port)}` : undefined,
+    adminUrl: admin.url,
+    cache,
     async close(graceMs) {
+      await admin.close()
       await server.close(graceMs)
       await origins.close()
     },

@@ -144,6 +144,10 @@ function newExchange(
     detailedResult: undefined,
     originMs: undefined,
     bytesSent: 0,
+    cacheKey: undefined,
+    stale: undefined,
+    releaseCollapse: undefined,
+    fetchStartedAtMs: 0,
   }
 }
 

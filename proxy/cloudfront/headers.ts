@@ -1,6 +1,6 @@
-// Header hygiene between viewer, CloudFront and origin (spec §3.4, §9.1, §9.2): hop-by-hop
-// removal, the headers CloudFront drops or replaces on the way to the origin, and the ones
-// it adds on the way back (Via, X-Cache, X-Amz-Cf-Pop, X-Amz-Cf-Id).
+// Header hygiene between origin, CloudFront and viewer (spec §9.1): hop-by-hop removal from
+// origin responses and the headers CloudFront adds on the way back (Via, X-Cache). The origin
+// request's headers are built by origin-forwarding.ts (§3.2–§3.5, §9.2).
 import type { HeaderRecord } from '../http-types.js'
 
 /** RFC 9110 §7.6.1 hop-by-hop headers, plus the legacy Proxy-Connection. */
@@ -12,24 +12,6 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'trailer',
   'transfer-encoding',
   'upgrade',
-])
-
-/**
- * Viewer headers CloudFront never sends to the origin by default (§3.4): hop-by-hop ones,
- * Expect, Proxy-Authenticate/-Authorization, X-Forwarded-Proto, X-Real-IP,
- * X-HTTP-Method-Override, Host and User-Agent (replaced), and any X-Edge-*.
- */
-const REMOVED_TO_ORIGIN: ReadonlySet<string> = new Set([
-  ...HOP_BY_HOP,
-  'expect',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'x-forwarded-proto',
-  'x-real-ip',
-  'x-http-method-override',
-  'host',
-  'user-agent',
-  'x-amz-cf-id',
 ])
 
 export type ResultType =
@@ -73,43 +55,6 @@ export function withoutHopByHop(headers: Readonly<HeaderRecord>): HeaderRecord {
     if (HOP_BY_HOP.has(name) || listed?.has(name) === true) continue
     out[name] = headers[name]!
   }
-  return out
-}
-
-export interface OriginHeaderContext {
-  /** Value for Host: the origin's DomainName (or the --origin override's host). */
-  readonly host: string
-  readonly clientIp: string
-  /** This hop's Via entry, e.g. `1.1 abc.cloudfront.net (CloudFront)`. */
-  readonly via: string
-  readonly requestId: string
-  readonly customHeaders: readonly { readonly name: string; readonly value: string }[]
-}
-
-/**
- * The headers of the origin request (§3.4 default treatment, §9.2 additions). Viewer headers
- * pass except those CloudFront removes; CloudFront's own are set; origin custom headers
- * overwrite same-named viewer headers.
- */
-export function originRequestHeaders(
-  viewer: Readonly<Record<string, string | string[] | undefined>>,
-  ctx: OriginHeaderContext,
-): HeaderRecord {
-  const listed = connectionListed(viewer as HeaderRecord)
-  const out: HeaderRecord = {}
-  for (const name in viewer) {
-    const value = viewer[name]
-    if (value === undefined || REMOVED_TO_ORIGIN.has(name) || listed?.has(name) === true) continue
-    if (name.startsWith('x-edge-')) continue
-    out[name] = value
-  }
-  out['host'] = ctx.host
-  out['user-agent'] = 'Amazon CloudFront'
-  out['via'] = appendList(viewer['via'], ctx.via)
-  out['x-forwarded-for'] = appendList(viewer['x-forwarded-for'], ctx.clientIp)
-  out['x-amz-cf-id'] = ctx.requestId
-  out['connection'] = 'keep-alive'
-  for (const h of ctx.customHeaders) out[h.name.toLowerCase()] = h.value
   return out
 }
 

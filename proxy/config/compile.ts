@@ -4,6 +4,9 @@
 // rules mid-request.
 import { createHash } from 'node:crypto'
 import { compileBehaviorTable, type BehaviorTable } from '../cloudfront/behavior.js'
+import { compileKeyFunction, type CacheKeyParts, type KeyRequest } from '../cloudfront/cache-key.js'
+import type { BehaviorPolicies } from '../cloudfront/policy-types.js'
+import { compilePolicies, resolveBehaviorPolicies } from './compile-policies.js'
 import type { BehaviorConfig, EdgeConfig, OriginConfig, OriginGroupConfig } from './types.js'
 
 export interface CompiledBehavior {
@@ -15,6 +18,10 @@ export interface CompiledBehavior {
   readonly cachedMethods: ReadonlySet<string>
   /** The origin, or the primary/secondary of an origin group. */
   readonly target: CompiledTarget
+  /** Cache, origin request and response headers policies (or legacy settings), compiled. */
+  readonly policies: BehaviorPolicies
+  /** The cache key function for this behavior's policy (spec §3.1), built once. */
+  readonly cacheKeyOf: (req: KeyRequest) => CacheKeyParts
 }
 
 export type CompiledTarget =
@@ -37,22 +44,39 @@ export interface CompiledDistribution {
   readonly pop: string
   /** '' or `/index.html`. */
   readonly defaultRootPath: string
+  /** Statuses with a CustomErrorResponse (spec §5). */
+  readonly customErrorCodes: ReadonlySet<number>
+  /** ErrorCachingMinTTL by status, where configured (spec §4.3). */
+  readonly errorCachingMinTtl: ReadonlyMap<number, number>
 }
 
 export function compileDistribution(config: EdgeConfig): CompiledDistribution {
   const d = config.distribution
   const origins = new Map(d.origins.map((o) => [o.id, o]))
   const groups = new Map(d.originGroups.map((g) => [g.id, g]))
-  const compileBehavior = (b: BehaviorConfig): CompiledBehavior => ({
-    config: b,
-    id: b.pathPattern,
-    pathPattern: b.pathPattern,
-    allowedMethods: new Set(b.allowedMethods),
-    cachedMethods: new Set(b.cachedMethods),
-    target: resolveTarget(b.targetOriginId, origins, groups),
-  })
-  const defaultBehavior = compileBehavior(d.defaultBehavior)
-  const ordered = d.behaviors.map(compileBehavior)
+  const { registry } = compilePolicies(config)
+  const compileBehavior = (b: BehaviorConfig, path: string): CompiledBehavior => {
+    const policies = resolveBehaviorPolicies(registry, b, path)
+    // The validator reported unresolvable policies already; reaching here is a bug.
+    if ('message' in policies) throw new Error(`${policies.path}: ${policies.message}`)
+    return {
+      config: b,
+      id: b.pathPattern,
+      pathPattern: b.pathPattern,
+      allowedMethods: new Set(b.allowedMethods),
+      cachedMethods: new Set(b.cachedMethods),
+      target: resolveTarget(b.targetOriginId, origins, groups),
+      policies,
+      cacheKeyOf: compileKeyFunction(policies),
+    }
+  }
+  const defaultBehavior = compileBehavior(
+    d.defaultBehavior,
+    'DistributionConfig.DefaultCacheBehavior',
+  )
+  const ordered = d.behaviors.map((b, i) =>
+    compileBehavior(b, `DistributionConfig.CacheBehaviors[${String(i)}]`),
+  )
   const seed = config.distributionId ?? config.sourceFile
   return {
     config,
@@ -62,6 +86,10 @@ export function compileDistribution(config: EdgeConfig): CompiledDistribution {
     edgeHost: `${createHash('sha256').update(seed).digest('hex').slice(0, 32)}.cloudfront.net`,
     pop: config.server.pop,
     defaultRootPath: d.defaultRootObject === '' ? '' : `/${d.defaultRootObject}`,
+    customErrorCodes: new Set(d.customErrorResponses.map((c) => c.errorCode)),
+    errorCachingMinTtl: new Map(
+      d.customErrorResponses.map((c) => [c.errorCode, c.errorCachingMinTtl]),
+    ),
   }
 }
 

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import { parseDocument } from 'yaml'
 import { ConfigError } from '../errors.js'
+import { checkPolicies } from './compile-policies.js'
 import { isRecord } from './fields.js'
 import { normalizeFile } from './normalize.js'
 import { validateConfig } from './validate.js'
@@ -72,7 +73,8 @@ function loadAll(
     options.originOverrides === undefined
       ? { sourceFile: file }
       : { sourceFile: file, originOverrides: options.originOverrides }
-  return validateConfig(normalized, validateOptions)
+  const { config, problems } = validateConfig(normalized, validateOptions)
+  return { config, problems: [...problems, ...checkPolicies(config, normalized)] }
 }
 
 function fileProblem(message: string): { problem: ConfigProblem } {

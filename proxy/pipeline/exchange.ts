@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Readable } from 'node:stream'
 import type { ResultType } from '../cloudfront/headers.js'
+import type { CachedObject } from '../cache/store.js'
 import type { CompiledBehavior, CompiledDistribution } from '../config/compile.js'
 import type { OriginConfig } from '../config/types.js'
 import type { HeaderRecord, OriginRequest } from '../http-types.js'
@@ -58,4 +59,12 @@ export interface Exchange {
   /** Origin round-trip (headers received) in ms, when the origin was asked. */
   originMs: number | undefined
   bytesSent: number
+  /** The cache key and normalized Accept-Encoding, once lookup computed them (§3.1). */
+  cacheKey: { readonly key: string; readonly acceptEncoding: string | undefined } | undefined
+  /** An expired stored object this request revalidates (§4.4), kept for stale-if-error. */
+  stale: CachedObject | undefined
+  /** Wakes requests collapsed onto this one (§11.1); set while this request leads its key. */
+  releaseCollapse: (() => void) | undefined
+  /** When the origin fetch started: objects invalidated after it are not stored. */
+  fetchStartedAtMs: number
 }

@@ -38,7 +38,7 @@ function step(ex: Exchange, edge: Transition, ctx: RunContext): Step {
     case 'viewerRequest':
       return viewerRequest(ex)
     case 'lookup':
-      return lookup(ex)
+      return lookup(ex, ctx.deps)
     case 'originRequest':
       return originRequest(ex)
     case 'fetch':
@@ -46,7 +46,7 @@ function step(ex: Exchange, edge: Transition, ctx: RunContext): Step {
     case 'originResponse':
       return originResponse(ex)
     case 'store':
-      return store(ex)
+      return store(ex, ctx.deps)
     case 'errorPage':
       return errorPage(ex)
     case 'viewerResponse':
@@ -79,6 +79,9 @@ export async function runPipeline(ex: Exchange, ctx: RunContext): Promise<void> 
   } catch (err) {
     ctx.deps.log.error({ reqId: ex.id, state, err }, 'pipeline failure')
     await answerInternalError(ex, state, ctx)
+  } finally {
+    // A collapsing leader that failed before storing must still wake its followers.
+    ex.releaseCollapse?.()
   }
 }
 

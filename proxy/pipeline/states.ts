@@ -34,22 +34,25 @@ export type Transition =
  * - authorize → synth: signed URL/cookie failure (403).
  * - viewerRequest → deliver: a function-generated response (not cached; no viewer-response).
  * - viewerRequest → lookup when the method is cached for the behavior, else → originRequest.
- * - lookup → viewerResponse: fresh hit; lookup → originRequest: miss or stale.
+ * - lookup → viewerResponse: fresh hit; → errorPage/deliver: a cached error (§4.3);
+ *   → originRequest: miss or stale.
  * - originRequest → store: an origin-request function generated the response (it is cached).
- * - fetch → synth: origin unreachable / timed out (502/504); fetch → originResponse otherwise.
+ * - fetch → synth: origin unreachable / timed out (502/504); → viewerResponse: it failed but a
+ *   stale object may be served instead (§4.4 stale-if-error); → originResponse otherwise.
  * - store → errorPage: 4xx/5xx with a custom error response; → deliver: other ≥ 400 (the
- *   viewer-response function does not run for them); → viewerResponse: the rest.
+ *   viewer-response function does not run for them); → viewerResponse: the rest;
+ *   → synth: the origin body failed before it was complete (never stored, 502).
  * - synth → errorPage: a generated error the distribution has a custom page for.
  */
 export const TRANSITIONS: Readonly<Record<State, readonly State[]>> = {
   recv: ['authorize', 'synth'],
   authorize: ['viewerRequest', 'synth'],
   viewerRequest: ['lookup', 'originRequest', 'deliver', 'synth'],
-  lookup: ['viewerResponse', 'originRequest', 'synth'],
+  lookup: ['viewerResponse', 'errorPage', 'deliver', 'originRequest', 'synth'],
   originRequest: ['fetch', 'store', 'synth'],
-  fetch: ['originResponse', 'synth'],
+  fetch: ['originResponse', 'viewerResponse', 'errorPage', 'deliver', 'synth'],
   originResponse: ['store', 'synth'],
-  store: ['errorPage', 'viewerResponse', 'deliver'],
+  store: ['errorPage', 'viewerResponse', 'deliver', 'synth'],
   errorPage: ['deliver'],
   viewerResponse: ['deliver', 'synth'],
   deliver: ['done'],

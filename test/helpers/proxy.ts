@@ -22,6 +22,7 @@ export async function startProxy(config: unknown, options: ProxyOptions = {}): P
   return startEdgeproxy({
     configFile: file,
     port: 0,
+    adminPort: 0,
     host: '127.0.0.1',
     logger: pino({ level: 'silent' }),
     ...(options.originOverrides ? { originOverrides: options.originOverrides } : {}),
@@ -41,7 +42,10 @@ export function customOrigin(
   }
 }
 
-/** A behavior with the given pattern and target; every method allowed unless overridden. */
+/**
+ * A behavior with the given pattern and target: every method allowed, nothing cached and every
+ * viewer header, cookie and query string forwarded (a common API setup), unless overridden.
+ */
 export function behavior(
   pathPattern: string | undefined,
   target: string,
@@ -52,7 +56,8 @@ export function behavior(
     TargetOriginId: target,
     ViewerProtocolPolicy: 'allow-all',
     AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
-    CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+    CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
+    OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // Managed-AllViewerExceptHostHeader
     ...extra,
   }
 }

@@ -61,7 +61,11 @@ describe('origin fetch (spec §1.3, §3.4, §9)', () => {
           { ...customOrigin('prefixed', origin.port), OriginPath: '/v2' },
         ],
         DefaultCacheBehavior: behavior(undefined, 'o'),
-        CacheBehaviors: [behavior('/down/*', 'down'), behavior('/prefixed/*', 'prefixed')],
+        CacheBehaviors: [
+          behavior('/down/*', 'down'),
+          behavior('/prefixed/*', 'prefixed'),
+          behavior('/bare/*', 'o', { OriginRequestPolicyId: '' }),
+        ],
       },
     })
   })
@@ -86,7 +90,7 @@ describe('origin fetch (spec §1.3, §3.4, §9)', () => {
     const seen = origin.requests.at(-1)!
     assert.equal(seen.url, '/headers')
     assert.equal(seen.headers.host, '127.0.0.1')
-    assert.equal(seen.headers['user-agent'], 'Amazon CloudFront')
+    assert.equal(seen.headers['user-agent'], 'test-agent', 'AllViewerExceptHostHeader forwards it')
     assert.equal(seen.headers['x-forwarded-for'], '203.0.113.9, 127.0.0.1')
     assert.match(String(seen.headers.via), /^1\.1 [0-9a-f]{32}\.cloudfront\.net \(CloudFront\)$/)
     assert.equal(seen.headers['x-amz-cf-id'], r.headers['x-amz-cf-id'])
@@ -95,6 +99,21 @@ describe('origin fetch (spec §1.3, §3.4, §9)', () => {
     assert.equal(seen.headers['x-real-ip'], undefined)
     assert.equal(seen.headers['proxy-authorization'], undefined)
     assert.equal(seen.headers['x-keep'], 'yes')
+  })
+
+  it("without an origin request policy only CloudFront's own headers go (§3.4 policy mode)", async () => {
+    const r = await request(`${proxy.url}/bare/x?q=1`, {
+      headers: { 'user-agent': 'test-agent', 'x-keep': 'yes', cookie: 'a=1', accept: 'text/html' },
+    })
+    await r.body.dump()
+    const seen = origin.requests.at(-1)!
+    assert.equal(seen.url, '/bare/x', 'no query string in the key or an ORP: none forwarded')
+    assert.equal(seen.headers['user-agent'], 'Amazon CloudFront')
+    assert.equal(seen.headers['x-keep'], undefined)
+    assert.equal(seen.headers.cookie, undefined)
+    assert.equal(seen.headers.accept, undefined)
+    assert.equal(seen.headers.host, '127.0.0.1')
+    assert.ok(seen.headers['x-amz-cf-id'])
   })
 
   it('adds CloudFront response headers (§9.1)', async () => {

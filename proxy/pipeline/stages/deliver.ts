@@ -1,12 +1,17 @@
-// deliver — write the response to the viewer (spec §0 step 21, §9.1): CloudFront's response
-// headers (Via, X-Cache, X-Amz-Cf-Pop, X-Amz-Cf-Id) on top, the body streamed as it arrives.
+// deliver — write the response to the viewer (spec §0 steps 19 and 21, §3.8, §9.1): the
+// behavior's response headers policy, then CloudFront's response headers (Via, X-Cache,
+// X-Amz-Cf-Pop, X-Amz-Cf-Id) on top, the body streamed as it arrives.
 // If the origin body fails midway the viewer connection is cut, so a truncated body can never
 // pass for a complete one. Resolves when the response has been written. Exits: done.
 import { pipeline } from 'node:stream'
 import { appendList, X_CACHE } from '../../cloudfront/headers.js'
+import type { ResponseHeadersPolicy } from '../../cloudfront/policy-types.js'
+import { applyResponseHeadersPolicy } from '../../cloudfront/response-headers-policy.js'
+import type { HeaderRecord } from '../../http-types.js'
 import type { Exchange } from '../exchange.js'
 import type { Transition } from '../states.js'
 import { viewerVia } from './via.js'
+import { discardBody } from '../../origin/discard.js'
 
 const DONE: Transition = { to: 'done' }
 
@@ -14,7 +19,10 @@ export function deliver(ex: Exchange, closing: boolean): Transition | Promise<Tr
   const r = ex.response
   if (r === undefined) throw new Error('deliver without a response')
   const res = ex.res
-  const h = r.headers
+  const policy = ex.behavior.policies.responseHeaders
+  // §0 step 19: the response headers policy applies to every response, cached or not, on a
+  // copy (a cached object's headers are never changed).
+  const h = policy === undefined ? r.headers : withPolicy(ex, policy, r.headers)
   h['via'] = appendList(h['via'], viewerVia(ex))
   h['x-cache'] = X_CACHE[ex.resultType]
   h['x-amz-cf-pop'] = ex.dist.pop
@@ -25,7 +33,7 @@ export function deliver(ex: Exchange, closing: boolean): Transition | Promise<Tr
   const body = r.body
   const noBody = ex.viewer.method === 'HEAD' || r.status === 204 || r.status === 304
   if (body === null || noBody) {
-    if (body !== null && !Buffer.isBuffer(body)) body.destroy()
+    discardBody(body)
     res.end()
     return DONE
   }
@@ -44,4 +52,25 @@ export function deliver(ex: Exchange, closing: boolean): Transition | Promise<Tr
       resolve(DONE)
     })
   })
+}
+
+function withPolicy(
+  ex: Exchange,
+  policy: ResponseHeadersPolicy,
+  headers: HeaderRecord,
+): HeaderRecord {
+  const h = ex.viewer.headers
+  return applyResponseHeadersPolicy(
+    policy,
+    {
+      method: ex.viewer.method,
+      origin: single(h.origin),
+      accessControlRequestMethod: single(h['access-control-request-method']),
+    },
+    headers,
+  )
+}
+
+function single(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v
 }

@@ -1,9 +1,80 @@
-// lookup — the cache lookup (spec §0 step 11, §4). Until the cache lands every lookup is a
-// miss. Exits: viewerResponse on a fresh hit, originRequest on a miss or stale entry.
+// lookup — the cache lookup (spec §0 step 11, §4.4, §11.1). Computes the cache key after the
+// viewer-request function; a fresh object is a Hit; within stale-while-revalidate it is served
+// at once while one background refresh runs; an expired one is revalidated (and kept for
+// stale-if-error). Concurrent misses for one key wait for a single leader (collapsing).
+// Exits: viewerResponse (hit), errorPage/deliver (cached error), originRequest (miss/stale).
+import { answerFromObject } from '../../cache/answer.js'
+import { refreshInBackground } from '../../cache/refresh.js'
+import type { CachedObject } from '../../cache/store.js'
+import { ageSeconds, freshnessOf } from '../../cloudfront/freshness.js'
+import type { Deps } from '../../deps.js'
 import type { Exchange } from '../exchange.js'
 import type { Transition } from '../states.js'
+import { VIEWER_COUNTRY } from './origin-request.js'
+import { afterStored } from './route.js'
 
-export function lookup(ex: Exchange): Transition {
+const TO_ORIGIN: Transition = { to: 'originRequest' }
+
+export function lookup(ex: Exchange, deps: Deps): Transition | Promise<Transition> {
+  const b = ex.behavior
   ex.resultType = 'Miss'
-  return { to: 'originRequest' }
+  if (b.policies.cachingDisabled) return TO_ORIGIN
+  const parts = b.cacheKeyOf({
+    method: ex.viewer.method,
+    uri: ex.uri,
+    querystring: ex.querystring,
+    headers: ex.viewer.headers,
+    httpVersion: ex.viewer.httpVersion,
+    scheme: ex.viewer.scheme,
+    rawHeaders: ex.viewer.rawHeaders,
+    viewerCountry: VIEWER_COUNTRY,
+  })
+  ex.cacheKey = parts
+  return find(ex, deps, parts.key, true)
+}
+
+function find(
+  ex: Exchange,
+  deps: Deps,
+  key: string,
+  mayWait: boolean,
+): Transition | Promise<Transition> {
+  const now = deps.clock.nowMs()
+  const object = deps.cache.get(key)
+  if (object !== undefined) {
+    const state = freshnessOf(object, now)
+    if (state === 'fresh') return serve(ex, deps, object, now)
+    if (state === 'stale-while-revalidate') {
+      refreshInBackground(ex, deps, object)
+      return serve(ex, deps, object, now)
+    }
+    ex.stale = object
+  }
+  deps.cache.countHit('miss')
+  // A HEAD miss is forwarded as HEAD and not stored (§4.1), so nothing to share.
+  if (ex.viewer.method === 'HEAD' || !collapsible(ex)) return TO_ORIGIN
+  const leader = deps.collapser.waitFor(key)
+  if (leader !== undefined && mayWait) {
+    return leader.then(() => find(ex, deps, key, false))
+  }
+  if (leader === undefined) {
+    ex.releaseCollapse = deps.collapser.lead(key)
+    deps.cache.setInFlight(deps.collapser.size)
+  }
+  return TO_ORIGIN
+}
+
+function serve(ex: Exchange, deps: Deps, object: CachedObject, now: number): Transition {
+  deps.cache.countHit('hit')
+  ex.resultType = 'Hit'
+  ex.response = answerFromObject(object, ex.viewer.headers, ageSeconds(object, now))
+  return afterStored(ex)
+}
+
+/** §11.1: no collapsing when cookies are forwarded (cache policy or origin request policy). */
+function collapsible(ex: Exchange): boolean {
+  const p = ex.behavior.policies
+  return (
+    p.cache.cookies.behavior === 'none' && (p.originRequest?.cookies.behavior ?? 'none') === 'none'
+  )
 }

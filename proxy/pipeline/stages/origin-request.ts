@@ -1,30 +1,67 @@
-// originRequest — build the request the origin receives (spec §0 step 13, §3.4, §9.2): the
-// origin (or an origin group's primary), OriginPath + URI + query, headers with CloudFront's
-// own added and origin custom headers on top, and the viewer's body streamed through.
-// The origin-request Lambda@Edge runs here later. Exits: fetch; store for a generated response.
-import { originRequestHeaders } from '../../cloudfront/headers.js'
+// originRequest — build the request the origin receives (spec §0 step 13, §3.1–§3.5, §9.2):
+// the origin (or an origin group's primary), OriginPath + URI + the forwarded query, headers
+// per the behavior's policies with CloudFront's own and origin custom headers on top, and
+// the viewer's body streamed through; an expired object's validators when revalidating.
+// The origin-request Lambda@Edge runs here later.
+// Exits: fetch; store for a generated response.
+import type { CachedObject } from '../../cache/store.js'
+import { originForwarding } from '../../cloudfront/origin-forwarding.js'
+import type { HeaderRecord } from '../../http-types.js'
 import { originHostHeader } from '../../origin/client.js'
 import type { Exchange } from '../exchange.js'
 import type { Transition } from '../states.js'
 import { viewerVia } from './via.js'
+
+/** CloudFront-Viewer-Country until a geo stub is configurable (spec §3.5 suggests `US`). */
+export const VIEWER_COUNTRY = 'US'
 
 export function originRequest(ex: Exchange): Transition {
   const target = ex.behavior.target
   const origin = target.kind === 'origin' ? target.origin : target.primary
   ex.origin = origin
   const v = ex.viewer
-  const query = ex.querystring === '' ? '' : `?${ex.querystring}`
-  ex.originRequest = {
-    method: v.method,
-    path: `${origin.originPath}${ex.uri}${query}`,
-    headers: originRequestHeaders(v.headers, {
-      host: originHostHeader(origin),
+  const fwd = originForwarding(
+    {
+      method: v.method,
+      uri: ex.uri,
+      querystring: ex.querystring,
+      headers: v.headers,
+      rawHeaders: v.rawHeaders,
+      httpVersion: v.httpVersion,
+      scheme: v.scheme,
       clientIp: v.clientIp,
+      clientPort: v.clientPort,
+      hasBody: v.hasBody,
+    },
+    ex.behavior.policies,
+    {
+      host: originHostHeader(origin),
       via: viewerVia(ex),
       requestId: ex.id,
       customHeaders: origin.customHeaders,
-    }),
+      viewerCountry: VIEWER_COUNTRY,
+      optionsCached: ex.behavior.cachedMethods.has('OPTIONS'),
+    },
+  )
+  const query = fwd.querystring === '' ? '' : `?${fwd.querystring}`
+  ex.originRequest = {
+    method: v.method,
+    path: `${origin.originPath}${ex.uri}${query}`,
+    headers: fwd.headers,
     body: v.hasBody ? v.body : null,
   }
+  if (ex.stale !== undefined) addValidators(ex.originRequest.headers, ex.stale)
   return { to: 'fetch' }
+}
+
+/** §4.4: an expired object is revalidated with its own validators, not the viewer's. */
+function addValidators(headers: HeaderRecord, stale: CachedObject): void {
+  delete headers['if-match']
+  delete headers['if-unmodified-since']
+  delete headers['if-range']
+  delete headers['range']
+  if (stale.etag !== undefined) headers['if-none-match'] = stale.etag
+  else delete headers['if-none-match']
+  if (stale.lastModified !== undefined) headers['if-modified-since'] = stale.lastModified
+  else delete headers['if-modified-since']
 }

@@ -1,16 +1,60 @@
-// store — the caching decision (spec §0 step 16, §4; the cache lands with its issue), then
-// where the response goes next: a 4xx/5xx with a custom error response → errorPage; another
-// 4xx/5xx → deliver (X-Cache Error; viewer-response does not run, §0 step 20); else
-// viewerResponse.
+// store — the caching decision (spec §0 step 16, §4, §10). A 304 to a revalidation refreshes
+// the stored object (RefreshHit); a 5xx to one serves the stale object where allowed (§4.4).
+// Otherwise the response is stored when §4.2/§4.3 say so and it fits: read whole (incomplete
+// bodies are never stored), compressed once if §10 allows, then served from memory. Larger
+// or uncacheable responses stream through. Collapsed followers are woken in every case.
+// Exits: via route.ts — viewerResponse, errorPage or deliver.
+import { answerFromObject } from '../../cache/answer.js'
+import { admitResponse, refreshedObject } from '../../cache/admit.js'
+import { ageSeconds, canServeStaleOnError } from '../../cloudfront/freshness.js'
+import type { Deps } from '../../deps.js'
+import { EdgeError } from '../../errors.js'
+import { discardBody } from '../../origin/discard.js'
 import type { Exchange } from '../exchange.js'
 import type { Transition } from '../states.js'
+import { afterStored } from './route.js'
 
-export function store(ex: Exchange): Transition {
-  const status = ex.response?.status ?? 502
-  if (status < 400) return { to: 'viewerResponse' }
-  ex.resultType = 'Error'
-  const custom = ex.dist.config.distribution.customErrorResponses.some(
-    (c) => c.errorCode === status,
-  )
-  return custom ? { to: 'errorPage' } : { to: 'deliver' }
+export async function store(ex: Exchange, deps: Deps): Promise<Transition> {
+  try {
+    return await decide(ex, deps)
+  } finally {
+    ex.releaseCollapse?.()
+    ex.releaseCollapse = undefined
+  }
+}
+
+async function decide(ex: Exchange, deps: Deps): Promise<Transition> {
+  const r = ex.response
+  if (r === undefined) throw new Error('store without a response')
+  const now = deps.clock.nowMs()
+  const stale = ex.stale
+
+  if (stale !== undefined && r.status === 304) {
+    discardBody(r.body)
+    const refreshed = refreshedObject(stale, r.headers, now, ex, deps)
+    deps.cache.countHit('refresh')
+    ex.resultType = 'RefreshHit'
+    ex.response = answerFromObject(refreshed, ex.viewer.headers, ageSeconds(refreshed, now))
+    return afterStored(ex)
+  }
+  if (stale !== undefined && r.status >= 500 && canServeStaleOnError(stale, now)) {
+    discardBody(r.body)
+    ex.resultType = 'Hit'
+    ex.response = answerFromObject(stale, ex.viewer.headers, ageSeconds(stale, now))
+    return afterStored(ex)
+  }
+
+  let admitted
+  try {
+    admitted = await admitResponse(ex, deps, r, now)
+  } catch (err) {
+    if (!(err instanceof EdgeError)) throw err
+    return { to: 'synth', synth: { kind: 'error', code: err.code, detail: err.message } }
+  }
+  if (admitted !== undefined) {
+    ex.response = answerFromObject(admitted.object, ex.viewer.headers, undefined)
+    // The viewer who caused the fetch gets the cookies even when the cache keeps none.
+    if (admitted.setCookie !== undefined) ex.response.headers['set-cookie'] = admitted.setCookie
+  }
+  return afterStored(ex)
 }

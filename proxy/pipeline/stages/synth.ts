@@ -6,10 +6,10 @@ import { errorPageHeaders, errorPageHtml } from '../../cloudfront/error-page.js'
 import { ERRORS } from '../../errors.js'
 import type { Exchange } from '../exchange.js'
 import type { SynthSpec, Transition } from '../states.js'
+import { discardBody } from '../../origin/discard.js'
 
 export function synth(ex: Exchange, spec: SynthSpec): Transition {
-  const previous = ex.response?.body
-  if (previous && !Buffer.isBuffer(previous)) previous.destroy()
+  discardBody(ex.response?.body)
 
   if (spec.kind === 'redirect') {
     ex.resultType = 'Redirect'
@@ -29,8 +29,6 @@ export function synth(ex: Exchange, spec: SynthSpec): Transition {
   ex.resultType = 'Error'
   ex.detailedResult = def.detail
   ex.response = { status: def.status, headers, body }
-  const custom = ex.dist.config.distribution.customErrorResponses.some(
-    (c) => c.errorCode === def.status,
-  )
+  const custom = ex.dist.customErrorCodes.has(def.status)
   return custom && def.status !== 413 ? { to: 'errorPage' } : { to: 'deliver' }
 }

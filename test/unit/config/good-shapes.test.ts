@@ -239,14 +239,14 @@ const ROWS: readonly Row[] = [
         CachePolicyId: undefined,
         CachePolicyName: 'Managed-CachingDisabled',
         OriginRequestPolicyName: 'Managed-AllViewer',
-        ResponseHeadersPolicyName: 'Managed-CORS-Preflight',
+        ResponseHeadersPolicyName: 'Managed-CORS-With-Preflight',
       },
     }),
     check: (c) => {
       const b = c.distribution.defaultBehavior
       assert.deepEqual(
         [b.cachePolicyId, b.originRequestPolicyId, b.responseHeadersPolicyId, b.forwardedValues],
-        ['Managed-CachingDisabled', 'Managed-AllViewer', 'Managed-CORS-Preflight', undefined],
+        ['Managed-CachingDisabled', 'Managed-AllViewer', 'Managed-CORS-With-Preflight', undefined],
       )
     },
   },

@@ -1,0 +1,190 @@
+// Admitting origin responses into the cache (spec §4.2–§4.5, §10): the caching decision, the
+// whole body read within MaxObjectSizeMB (never stored when incomplete), compression once at
+// store time, Set-Cookie kept out of the stored copy when the origin asks, and the refresh of
+// a stored object by a 304 (its headers updated, its TTL computed anew).
+import { decideCaching } from '../cloudfront/cacheability.js'
+import { chooseEncoding, compressedHeaders } from '../cloudfront/compression.js'
+import type { NormalizedAcceptEncoding } from '../cloudfront/compression.js'
+import { keepUntilMs } from '../cloudfront/freshness.js'
+import type { Deps } from '../deps.js'
+import { EdgeError } from '../errors.js'
+import type { HeaderRecord } from '../http-types.js'
+import type { Exchange, PendingResponse } from '../pipeline/exchange.js'
+import { collectBody } from './body.js'
+import { compressBody } from './compress.js'
+import { objectSize, type CachedObject } from './store.js'
+
+/**
+ * How long an expired object is kept for revalidation and stale-if-error after its last
+ * stale window (the LRU byte limit still evicts first): CloudFront keeps expired objects
+ * until they are evicted; a day bounds what an idle cache holds.
+ */
+const RETAIN_EXPIRED_SECONDS = 24 * 60 * 60
+
+export interface Admitted {
+  readonly object: CachedObject
+  /** Set-Cookie of this response when the stored copy does not carry it. */
+  readonly setCookie: string | string[] | undefined
+}
+
+/**
+ * Stores `r` when the rules allow and returns the object to answer from; returns undefined
+ * when the response passes through uncached (r.body may then have been replaced by an
+ * equivalent stream). Throws an EdgeError when the origin body fails before it is complete.
+ */
+export async function admitResponse(
+  ex: Exchange,
+  deps: Deps,
+  r: PendingResponse,
+  now: number,
+): Promise<Admitted | undefined> {
+  const method = ex.viewer.method
+  if (ex.cacheKey === undefined || method === 'HEAD' || r.status === 206) return undefined
+  if (r.body === null || Buffer.isBuffer(r.body)) return undefined
+  const b = ex.behavior
+  const decision = decideCaching({
+    method,
+    status: r.status,
+    headers: r.headers,
+    nowMs: now,
+    policy: b.policies.cache,
+    cachedMethods: b.cachedMethods,
+    errorCachingMinTtl: ex.dist.errorCachingMinTtl.get(r.status),
+    cachingDisabled: b.policies.cachingDisabled,
+  })
+  if (!decision.store) return undefined
+  const declared = Number(r.headers['content-length'] ?? NaN)
+  if (declared > deps.cache.maxObjectBytes) return undefined
+
+  let body: Buffer
+  try {
+    const collected = await collectBody(r.body, deps.cache.maxObjectBytes)
+    if (collected.kind === 'too-large') {
+      r.body = collected.stream
+      return undefined
+    }
+    body = collected.body
+  } catch (err) {
+    throw new EdgeError(
+      'ORIGIN_INVALID_RESPONSE',
+      'The origin response ended before it was complete.',
+      { cause: err },
+    )
+  }
+  if (!Number.isNaN(declared) && declared !== body.length) {
+    throw new EdgeError(
+      'ORIGIN_INVALID_RESPONSE',
+      'The origin response ended before it was complete.',
+    )
+  }
+
+  let headers: HeaderRecord = r.headers
+  const encoding = chooseEncoding({
+    compress: b.config.compress,
+    policies: b.policies,
+    acceptEncoding: ex.cacheKey.acceptEncoding as NormalizedAcceptEncoding,
+    httpVersion: ex.viewer.httpVersion,
+    status: r.status,
+    headers,
+  })
+  if (encoding !== undefined) {
+    body = await compressBody(body, encoding)
+    headers = compressedHeaders(headers, encoding, body.length)
+  }
+  const setCookie = headers['set-cookie']
+  const strip = !decision.storeSetCookie || b.policies.legacy?.stripSetCookie === true
+  if (setCookie !== undefined && strip) {
+    headers = { ...headers }
+    delete headers['set-cookie']
+  }
+  const object = buildObject(ex, r.status, headers, body, now, decision)
+  deps.cache.set(object, keepUntilMs(object, RETAIN_EXPIRED_SECONDS), ex.fetchStartedAtMs)
+  return {
+    object,
+    setCookie: strip && b.policies.legacy?.stripSetCookie !== true ? setCookie : undefined,
+  }
+}
+
+type StoreDecision = Extract<ReturnType<typeof decideCaching>, { store: true }>
+
+function buildObject(
+  ex: Exchange,
+  status: number,
+  headers: HeaderRecord,
+  body: Buffer,
+  now: number,
+  decision: StoreDecision,
+): CachedObject {
+  const key = ex.cacheKey!.key
+  return {
+    key,
+    uri: ex.uri,
+    query: ex.querystring,
+    status,
+    headers,
+    body,
+    storedAtMs: now,
+    originAgeSeconds: parseAge(headers['age']),
+    ttlSeconds: decision.ttlSeconds,
+    staleWhileRevalidateSeconds: decision.staleWhileRevalidateSeconds,
+    staleIfErrorSeconds: decision.staleIfErrorSeconds,
+    mustRevalidate: decision.mustRevalidate,
+    etag: single(headers['etag']),
+    lastModified: single(headers['last-modified']),
+    vary: undefined,
+    size: objectSize(headers, body, key),
+  }
+}
+
+/** Headers of a 304 that never replace the stored ones (they describe the stored body). */
+const KEEP_STORED = new Set([
+  'content-length',
+  'content-encoding',
+  'transfer-encoding',
+  'content-range',
+])
+
+/** A stored object refreshed by a 304 (RFC 9111 §4.3.4): headers updated, TTL anew. */
+export function refreshedObject(
+  stale: CachedObject,
+  notModified: Readonly<HeaderRecord>,
+  now: number,
+  ex: Exchange,
+  deps: Deps,
+): CachedObject {
+  const headers: HeaderRecord = { ...stale.headers }
+  for (const name in notModified) {
+    if (KEEP_STORED.has(name)) continue
+    // A weak ETag we made by compressing stays weak.
+    if (name === 'etag' && stale.etag?.startsWith('W/') === true) continue
+    headers[name] = notModified[name]!
+  }
+  const b = ex.behavior
+  const decision = decideCaching({
+    method: 'GET',
+    status: stale.status,
+    headers,
+    nowMs: now,
+    policy: b.policies.cache,
+    cachedMethods: b.cachedMethods,
+    errorCachingMinTtl: ex.dist.errorCachingMinTtl.get(stale.status),
+    cachingDisabled: b.policies.cachingDisabled,
+  })
+  if (!decision.store) {
+    deps.cache.delete(stale.key)
+    return { ...stale, headers }
+  }
+  const refreshed = buildObject(ex, stale.status, headers, stale.body, now, decision)
+  const object = { ...refreshed, key: stale.key, uri: stale.uri, query: stale.query }
+  deps.cache.set(object, keepUntilMs(object, RETAIN_EXPIRED_SECONDS), ex.fetchStartedAtMs)
+  return object
+}
+
+function parseAge(v: string | string[] | undefined): number {
+  const n = Number(single(v))
+  return Number.isInteger(n) && n > 0 ? n : 0
+}
+
+function single(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v
+}

@@ -1,0 +1,35 @@
+// stale-while-revalidate (spec §4.4): the stale object is served at once and one background
+// request refreshes it — a conditional request through the same origin-request, fetch and
+// store stages a miss uses, on a copy of the exchange that never writes to the viewer.
+import type { Deps } from '../deps.js'
+import type { Exchange } from '../pipeline/exchange.js'
+import { fetchOrigin } from '../pipeline/stages/fetch.js'
+import { originRequest } from '../pipeline/stages/origin-request.js'
+import { store } from '../pipeline/stages/store.js'
+import type { CachedObject } from './store.js'
+import { discardBody } from '../origin/discard.js'
+
+export function refreshInBackground(ex: Exchange, deps: Deps, object: CachedObject): void {
+  // One refresh per key: a request already leading this key will store its result.
+  if (deps.collapser.waitFor(object.key) !== undefined) return
+  const sub: Exchange = {
+    ...ex,
+    stale: object,
+    response: undefined,
+    releaseCollapse: deps.collapser.lead(object.key),
+  }
+  void run(sub, deps).catch((err: unknown) => {
+    deps.log.warn({ reqId: ex.id, key: object.key, err }, 'background refresh failed')
+  })
+}
+
+async function run(sub: Exchange, deps: Deps): Promise<void> {
+  try {
+    originRequest(sub)
+    const fetched = await fetchOrigin(sub, deps)
+    if (fetched.to === 'originResponse') await store(sub, deps)
+  } finally {
+    sub.releaseCollapse?.()
+    discardBody(sub.response?.body)
+  }
+}

@@ -1,0 +1,147 @@
+// The edge cache store (spec §4; style-anchors §9.5): cached objects in an lru-cache bounded
+// in bytes, with a per-object limit; lru-cache's own TTL is only the hard eviction time (the
+// end of the last stale window), freshness is decided by cloudfront/freshness.ts. Behind the
+// CacheStore interface so a shared tier can be added later.
+import { LRUCache } from 'lru-cache'
+import type { HeaderRecord } from '../http-types.js'
+import type { CacheAdmin, CacheStats, InvalidationMatcher } from './admin-types.js'
+
+/** One stored response. Immutable once stored: a refresh (304) stores a new object. */
+export interface CachedObject {
+  readonly key: string
+  /** The URI and query the object was fetched for (invalidation matches on these). */
+  readonly uri: string
+  readonly query: string
+  readonly status: number
+  /** Stored response headers (hop-by-hop removed). Never mutated: copy before changing. */
+  readonly headers: Readonly<HeaderRecord>
+  readonly body: Buffer
+  readonly storedAtMs: number
+  /** Age the origin reported when the object was received (§4.5). */
+  readonly originAgeSeconds: number
+  readonly ttlSeconds: number
+  readonly staleWhileRevalidateSeconds: number
+  /** undefined when the origin did not say; 0 disables stale serving on errors (§4.4). */
+  readonly staleIfErrorSeconds: number | undefined
+  readonly mustRevalidate: boolean
+  readonly etag: string | undefined
+  readonly lastModified: string | undefined
+  /** Request header values the object varies on (origin-controlled mode only). */
+  readonly vary:
+    { readonly names: readonly string[]; readonly values: readonly string[] } | undefined
+  /** Bytes accounted against the store (body plus an estimate of headers). */
+  readonly size: number
+}
+
+export interface CacheStore extends CacheAdmin {
+  get(key: string): CachedObject | undefined
+  /**
+   * Stores an object until `keepUntilMs` (hard eviction). Returns false when it is not
+   * stored: too large, or invalidated after its fetch started at `fetchStartedAtMs`.
+   */
+  set(object: CachedObject, keepUntilMs: number, fetchStartedAtMs: number): boolean
+  delete(key: string): void
+  /** Objects larger than this stream through uncached. */
+  readonly maxObjectBytes: number
+  countHit(kind: 'hit' | 'miss' | 'refresh'): void
+  setInFlight(n: number): void
+}
+
+export interface MemoryStoreOptions {
+  readonly maxBytes: number
+  readonly maxObjectBytes: number
+  readonly nowMs: () => number
+}
+
+/** How long an invalidation is remembered to stop fetches already in flight from storing. */
+const INVALIDATION_MEMORY_MS = 10 * 60 * 1000
+
+export class MemoryStore implements CacheStore {
+  readonly maxObjectBytes: number
+  readonly #lru: LRUCache<string, CachedObject>
+  readonly #maxBytes: number
+  readonly #nowMs: () => number
+  #recentInvalidations: { atMs: number; matches: InvalidationMatcher }[] = []
+  #hits = 0
+  #misses = 0
+  #refreshHits = 0
+  #evictions = 0
+  #inFlight = 0
+
+  constructor(options: MemoryStoreOptions) {
+    this.maxObjectBytes = Math.min(options.maxObjectBytes, options.maxBytes)
+    this.#maxBytes = options.maxBytes
+    this.#nowMs = options.nowMs
+    this.#lru = new LRUCache<string, CachedObject>({
+      maxSize: options.maxBytes,
+      maxEntrySize: this.maxObjectBytes,
+      sizeCalculation: (o) => o.size,
+      dispose: (_o, _k, reason) => {
+        if (reason === 'evict') this.#evictions++
+      },
+    })
+  }
+
+  get(key: string): CachedObject | undefined {
+    return this.#lru.get(key)
+  }
+
+  set(object: CachedObject, keepUntilMs: number, fetchStartedAtMs: number): boolean {
+    if (object.size > this.maxObjectBytes) return false
+    for (const inv of this.#recentInvalidations) {
+      if (inv.atMs >= fetchStartedAtMs && inv.matches(object.uri, object.query)) return false
+    }
+    const ttl = Math.max(1, keepUntilMs - this.#nowMs())
+    this.#lru.set(object.key, object, { ttl })
+    return this.#lru.has(object.key)
+  }
+
+  delete(key: string): void {
+    this.#lru.delete(key)
+  }
+
+  invalidate(matches: InvalidationMatcher): number {
+    const now = this.#nowMs()
+    this.#recentInvalidations = this.#recentInvalidations.filter(
+      (i) => now - i.atMs < INVALIDATION_MEMORY_MS,
+    )
+    this.#recentInvalidations.push({ atMs: now, matches })
+    const doomed: string[] = []
+    for (const [key, o] of this.#lru.entries()) if (matches(o.uri, o.query)) doomed.push(key)
+    for (const key of doomed) this.#lru.delete(key)
+    return doomed.length
+  }
+
+  countHit(kind: 'hit' | 'miss' | 'refresh'): void {
+    if (kind === 'hit') this.#hits++
+    else if (kind === 'miss') this.#misses++
+    else this.#refreshHits++
+  }
+
+  setInFlight(n: number): void {
+    this.#inFlight = n
+  }
+
+  stats(): CacheStats {
+    return {
+      objects: this.#lru.size,
+      bytes: this.#lru.calculatedSize,
+      maxBytes: this.#maxBytes,
+      hits: this.#hits,
+      misses: this.#misses,
+      refreshHits: this.#refreshHits,
+      evictions: this.#evictions,
+      inFlight: this.#inFlight,
+    }
+  }
+}
+
+/** Bytes an object costs: its body plus its headers as they would be written. */
+export function objectSize(headers: Readonly<HeaderRecord>, body: Buffer, key: string): number {
+  let n = body.length + key.length + 64
+  for (const name in headers) {
+    const v = headers[name]!
+    n += name.length + 4 + (Array.isArray(v) ? v.join(', ').length : v.length)
+  }
+  return n
+}
