@@ -11,7 +11,8 @@ export function newRequestId(): string {
     randomFillSync(pool)
     offset = 0
   }
-  const id = pool.toString('base64', offset, offset + 40)
+  // base64url has CloudFront's alphabet (`-_`); 40 bytes leave two padding characters.
+  const id = pool.toString('base64url', offset, offset + 40) + '=='
   offset += 40
-  return id.replace(/[+/]/g, (c) => (c === '+' ? '-' : '_'))
+  return id
 }

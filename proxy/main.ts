@@ -44,16 +44,18 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
   for (const w of warnings) log.warn({ path: w.path, value: w.value }, w.message)
   const dist = compileDistribution(config)
   const origins = new OriginClients()
+  const collapser = new Collapser()
   const cache = new MemoryStore({
     maxBytes: config.server.cache.maxSizeMB * 1024 * 1024,
     maxObjectBytes: config.server.cache.maxObjectSizeMB * 1024 * 1024,
     nowMs: () => systemClock.nowMs(),
+    inFlight: () => collapser.size,
   })
   const deps: Deps = {
     clock: systemClock,
     origins,
     cache,
-    collapser: new Collapser(),
+    collapser,
     log,
     newRequestId,
   }

@@ -51,13 +51,16 @@ export async function startEdgeServer(
   let httpsAddr: AddressInfo | undefined
   const ctx: RunContext = { deps, closing: () => closing }
 
+  const finish = (ex: Exchange) => {
+    logAccess(deps.log, ex, deps.clock.nowMs())
+    if (--inFlight === 0 && drained) drained()
+  }
   const handle = (scheme: 'http' | 'https') => (req: IncomingMessage, res: ServerResponse) => {
     inFlight++
     const ex = newExchange(dist, deps, req, res, scheme, httpsAddr?.port)
-    void runPipeline(ex, ctx).finally(() => {
-      logAccess(deps.log, ex, deps.clock.nowMs())
-      if (--inFlight === 0 && drained) drained()
-    })
+    const running = runPipeline(ex, ctx)
+    if (running === undefined) finish(ex)
+    else void running.then(() => finish(ex))
   }
 
   const servers: Server[] = []

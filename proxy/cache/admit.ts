@@ -12,7 +12,7 @@ import type { HeaderRecord } from '../http-types.js'
 import type { Exchange, PendingResponse } from '../pipeline/exchange.js'
 import { collectBody } from './body.js'
 import { compressBody } from './compress.js'
-import { objectSize, type CachedObject } from './store.js'
+import { hitHead, objectSize, type CachedObject } from './store.js'
 
 /**
  * How long an expired object is kept for revalidation and stale-if-error after its last
@@ -133,6 +133,7 @@ function buildObject(
     lastModified: single(headers['last-modified']),
     vary: undefined,
     size: objectSize(headers, body, key),
+    hitHead: hitHead(headers, ex.dist.via.http11, ex.dist.pop),
   }
 }
 
@@ -172,7 +173,7 @@ export function refreshedObject(
   })
   if (!decision.store) {
     deps.cache.delete(stale.key)
-    return { ...stale, headers }
+    return { ...stale, headers, hitHead: hitHead(headers, ex.dist.via.http11, ex.dist.pop) }
   }
   const refreshed = buildObject(ex, stale.status, headers, stale.body, now, decision)
   const object = { ...refreshed, key: stale.key, uri: stale.uri, query: stale.query }

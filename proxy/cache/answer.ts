@@ -24,12 +24,21 @@ export function answerFromObject(
   viewerHeaders: Readonly<Record<string, string | string[] | undefined>>,
   ageSeconds: number | undefined,
 ): PendingResponse {
+  const plain = object.status !== 200 || !hasConditionalOrRange(viewerHeaders)
+  if (plain && ageSeconds !== undefined) {
+    // The common hit: nothing is copied; deliver writes the prebuilt head (store.ts).
+    const shared = object.headers as HeaderRecord
+    return {
+      status: object.status,
+      headers: shared,
+      body: object.body,
+      hit: { head: object.hitHead, age: ageSeconds },
+    }
+  }
   const headers: HeaderRecord = { ...object.headers }
   // Age goes on responses served from the cache, not on the miss that stored them (§4.5).
   if (ageSeconds !== undefined) headers['age'] = String(ageSeconds)
-  if (object.status !== 200 || !hasConditionalOrRange(viewerHeaders)) {
-    return { status: object.status, headers, body: object.body }
-  }
+  if (plain) return { status: object.status, headers, body: object.body }
   const decision = evaluateConditions(
     {
       etag: object.etag ?? '',

@@ -31,6 +31,12 @@ export interface CachedObject {
     { readonly names: readonly string[]; readonly values: readonly string[] } | undefined
   /** Bytes accounted against the store (body plus an estimate of headers). */
   readonly size: number
+  /**
+   * The response head of a hit to an HTTP/1.1 viewer, built once at store time as node's
+   * flat [name, value, …] list: stored headers, Via with this hop appended, X-Amz-Cf-Pop.
+   * A hit only adds X-Cache, Age and X-Amz-Cf-Id (design.md §1 principle 6).
+   */
+  readonly hitHead: readonly string[]
 }
 
 export interface CacheStore extends CacheAdmin {
@@ -44,13 +50,14 @@ export interface CacheStore extends CacheAdmin {
   /** Objects larger than this stream through uncached. */
   readonly maxObjectBytes: number
   countHit(kind: 'hit' | 'miss' | 'refresh'): void
-  setInFlight(n: number): void
 }
 
 export interface MemoryStoreOptions {
   readonly maxBytes: number
   readonly maxObjectBytes: number
   readonly nowMs: () => number
+  /** Origin fetches currently leading a cache key (for stats). */
+  readonly inFlight: () => number
 }
 
 /** How long an invalidation is remembered to stop fetches already in flight from storing. */
@@ -66,12 +73,13 @@ export class MemoryStore implements CacheStore {
   #misses = 0
   #refreshHits = 0
   #evictions = 0
-  #inFlight = 0
+  readonly #inFlight: () => number
 
   constructor(options: MemoryStoreOptions) {
     this.maxObjectBytes = Math.min(options.maxObjectBytes, options.maxBytes)
     this.#maxBytes = options.maxBytes
     this.#nowMs = options.nowMs
+    this.#inFlight = options.inFlight
     this.#lru = new LRUCache<string, CachedObject>({
       maxSize: options.maxBytes,
       maxEntrySize: this.maxObjectBytes,
@@ -118,10 +126,6 @@ export class MemoryStore implements CacheStore {
     else this.#refreshHits++
   }
 
-  setInFlight(n: number): void {
-    this.#inFlight = n
-  }
-
   stats(): CacheStats {
     return {
       objects: this.#lru.size,
@@ -131,9 +135,27 @@ export class MemoryStore implements CacheStore {
       misses: this.#misses,
       refreshHits: this.#refreshHits,
       evictions: this.#evictions,
-      inFlight: this.#inFlight,
+      inFlight: this.#inFlight(),
     }
   }
+}
+
+/** The flat response head of a hit (see CachedObject.hitHead). */
+export function hitHead(headers: Readonly<HeaderRecord>, via: string, pop: string): string[] {
+  const head: string[] = []
+  for (const name in headers) {
+    if (name === 'via' || name === 'age') continue
+    const v = headers[name]!
+    if (Array.isArray(v)) for (const one of v) head.push(name, one)
+    else head.push(name, v)
+  }
+  const originVia = headers['via']
+  const chain =
+    originVia === undefined
+      ? via
+      : `${Array.isArray(originVia) ? originVia.join(', ') : originVia}, ${via}`
+  head.push('via', chain, 'x-amz-cf-pop', pop)
+  return head
 }
 
 /** Bytes an object costs: its body plus its headers as they would be written. */

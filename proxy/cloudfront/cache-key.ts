@@ -35,15 +35,6 @@ export type NamePredicate = (name: string) => boolean
 const ALL: NamePredicate = () => true
 const NONE: NamePredicate = () => false
 
-/** Signed URL parameters (§6.2), removed before the query string is keyed or forwarded. */
-const SIGNED_URL_PARAMS: ReadonlySet<string> = new Set([
-  'Expires',
-  'Policy',
-  'Signature',
-  'Key-Pair-Id',
-  'Hash-Algorithm',
-])
-
 /** Exact names, plus `*` / `?` wildcards when `wildcards` (cookie names, §3.1). */
 export function nameMatcher(names: readonly string[], wildcards: boolean): NamePredicate {
   const exact = new Set<string>()
@@ -79,8 +70,9 @@ export function listPredicate(list: NameList, wildcards: boolean): NamePredicate
 
 /**
  * The query string pairs whose name (the text before the first `=`) `keep` accepts, in the
- * original order and exactly as received, joined by `&`; signed URL parameters and empty
- * segments are always dropped.
+ * original order and exactly as received, joined by `&`; empty segments are dropped. Signed
+ * URL parameters (§6.2) never get here on behaviors that require signatures: the authorize
+ * stage removes them from the request once verified; elsewhere they are ordinary parameters.
  */
 export function selectQuery(query: string, keep: NamePredicate): string {
   let out = ''
@@ -92,7 +84,7 @@ export function selectQuery(query: string, keep: NamePredicate): string {
       const pair = query.slice(start, end)
       const eq = pair.indexOf('=')
       const name = eq === -1 ? pair : pair.slice(0, eq)
-      if (!SIGNED_URL_PARAMS.has(name) && keep(name)) out = out === '' ? pair : `${out}&${pair}`
+      if (keep(name)) out = out === '' ? pair : `${out}&${pair}`
     }
     start = end + 1
   }

@@ -4,6 +4,7 @@
 // rules mid-request.
 import { createHash } from 'node:crypto'
 import { compileBehaviorTable, type BehaviorTable } from '../cloudfront/behavior.js'
+import { viaEntry } from '../cloudfront/headers.js'
 import { compileKeyFunction, type CacheKeyParts, type KeyRequest } from '../cloudfront/cache-key.js'
 import type { BehaviorPolicies } from '../cloudfront/policy-types.js'
 import { compilePolicies, resolveBehaviorPolicies } from './compile-policies.js'
@@ -40,6 +41,8 @@ export interface CompiledDistribution {
   readonly origins: ReadonlyMap<string, OriginConfig>
   /** e.g. `8f3a….cloudfront.net`: stable per distribution, used in Via. */
   readonly edgeHost: string
+  /** This hop's Via entry by viewer HTTP version (§9.1). */
+  readonly via: { readonly http10: string; readonly http11: string; readonly http2: string }
   /** Edge location code for X-Amz-Cf-Pop. */
   readonly pop: string
   /** '' or `/index.html`. */
@@ -78,12 +81,18 @@ export function compileDistribution(config: EdgeConfig): CompiledDistribution {
     compileBehavior(b, `DistributionConfig.CacheBehaviors[${String(i)}]`),
   )
   const seed = config.distributionId ?? config.sourceFile
+  const edgeHost = `${createHash('sha256').update(seed).digest('hex').slice(0, 32)}.cloudfront.net`
   return {
     config,
     behaviors: compileBehaviorTable(ordered, defaultBehavior),
     defaultBehavior,
     origins,
-    edgeHost: `${createHash('sha256').update(seed).digest('hex').slice(0, 32)}.cloudfront.net`,
+    edgeHost,
+    via: {
+      http10: viaEntry('1.0', edgeHost),
+      http11: viaEntry('1.1', edgeHost),
+      http2: viaEntry('2.0', edgeHost),
+    },
     pop: config.server.pop,
     defaultRootPath: d.defaultRootObject === '' ? '' : `/${d.defaultRootObject}`,
     customErrorCodes: new Set(d.customErrorResponses.map((c) => c.errorCode)),

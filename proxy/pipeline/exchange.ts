@@ -34,7 +34,13 @@ export interface ViewerRequest {
 /** The response as it will be delivered. */
 export interface PendingResponse {
   status: number
+  /**
+   * The headers. When `hit` is set these are a cached object's own headers, shared with
+   * every other hit: deliver copies them before changing anything.
+   */
   headers: HeaderRecord
+  /** A hit answered whole from a cached object: its prebuilt head and the Age to add. */
+  hit?: { readonly head: readonly string[]; readonly age: number }
   /** A stream (origin), bytes (generated or cached) or nothing. */
   body: Readable | Buffer | null
 }

@@ -60,29 +60,79 @@ function step(ex: Exchange, edge: Transition, ctx: RunContext): Step {
   }
 }
 
-/** Runs one exchange to completion. Never rejects: failures are answered or logged. */
-export async function runPipeline(ex: Exchange, ctx: RunContext): Promise<void> {
-  let state: State = 'recv'
-  let edge: Transition = { to: 'recv' }
+/** Where a run stands: the current state and the edge that led to it. */
+interface Cursor {
+  state: State
+  edge: Transition
+}
+
+/**
+ * Runs one exchange to completion. Returns undefined when it completed synchronously (a cache
+ * hit needs no I/O, so it pays for no promise), else a promise that never rejects: failures
+ * are answered or logged.
+ */
+export function runPipeline(ex: Exchange, ctx: RunContext): Promise<void> | undefined {
+  const at: Cursor = { state: 'recv', edge: { to: 'recv' } }
   try {
     for (let steps = 0; steps < MAX_STEPS; steps++) {
-      const out = step(ex, edge, ctx)
-      const next: Transition = out instanceof Promise ? await out : out
-      if (!isAllowed(state, next.to)) {
-        throw new Error(`illegal pipeline transition ${state} → ${next.to}`)
+      const out = step(ex, at.edge, ctx)
+      if (out instanceof Promise) return runAsync(ex, ctx, at, out, steps)
+      if (advance(at, out)) {
+        settle(ex)
+        return undefined
       }
-      if (next.to === 'done') return
-      state = next.to
-      edge = next
     }
     throw new Error(`pipeline exceeded ${String(MAX_STEPS)} steps`)
   } catch (err) {
-    ctx.deps.log.error({ reqId: ex.id, state, err }, 'pipeline failure')
-    await answerInternalError(ex, state, ctx)
-  } finally {
-    // A collapsing leader that failed before storing must still wake its followers.
-    ex.releaseCollapse?.()
+    return fail(ex, ctx, at.state, err)
   }
+}
+
+async function runAsync(
+  ex: Exchange,
+  ctx: RunContext,
+  at: Cursor,
+  pending: Promise<Transition>,
+  steps: number,
+): Promise<void> {
+  try {
+    if (advance(at, await pending)) {
+      settle(ex)
+      return
+    }
+    for (let n = steps + 1; n < MAX_STEPS; n++) {
+      const out = step(ex, at.edge, ctx)
+      if (advance(at, out instanceof Promise ? await out : out)) {
+        settle(ex)
+        return
+      }
+    }
+    throw new Error(`pipeline exceeded ${String(MAX_STEPS)} steps`)
+  } catch (err) {
+    await fail(ex, ctx, at.state, err)
+  }
+}
+
+/** Checks the edge against the table and moves the cursor; true at done. */
+function advance(at: Cursor, next: Transition): boolean {
+  if (!isAllowed(at.state, next.to)) {
+    throw new Error(`illegal pipeline transition ${at.state} → ${next.to}`)
+  }
+  if (next.to === 'done') return true
+  at.state = next.to
+  at.edge = next
+  return false
+}
+
+/** A collapsing leader that ended without storing must still wake its followers. */
+function settle(ex: Exchange): void {
+  ex.releaseCollapse?.()
+}
+
+async function fail(ex: Exchange, ctx: RunContext, state: State, err: unknown): Promise<void> {
+  ctx.deps.log.error({ reqId: ex.id, state, err }, 'pipeline failure')
+  settle(ex)
+  await answerInternalError(ex, state, ctx)
 }
 
 async function answerInternalError(ex: Exchange, state: State, ctx: RunContext): Promise<void> {

@@ -8,7 +8,7 @@ import { appendList, X_CACHE } from '../../cloudfront/headers.js'
 import type { ResponseHeadersPolicy } from '../../cloudfront/policy-types.js'
 import { applyResponseHeadersPolicy } from '../../cloudfront/response-headers-policy.js'
 import type { HeaderRecord } from '../../http-types.js'
-import type { Exchange } from '../exchange.js'
+import type { Exchange, PendingResponse } from '../exchange.js'
 import type { Transition } from '../states.js'
 import { viewerVia } from './via.js'
 import { discardBody } from '../../origin/discard.js'
@@ -20,16 +20,38 @@ export function deliver(ex: Exchange, closing: boolean): Transition | Promise<Tr
   if (r === undefined) throw new Error('deliver without a response')
   const res = ex.res
   const policy = ex.behavior.policies.responseHeaders
+  const hit = r.hit
+  if (hit !== undefined && policy === undefined && !closing && ex.viewer.httpVersion === '1.1') {
+    // The hit path: the head was built when the object was stored.
+    const head = hit.head.slice()
+    head.push('age', String(hit.age), 'x-cache', X_CACHE[ex.resultType], 'x-amz-cf-id', ex.id)
+    res.writeHead(r.status, head)
+  } else {
+    writeHead(ex, r, policy, closing)
+  }
+  return writeBody(ex, r)
+}
+
+function writeHead(
+  ex: Exchange,
+  r: PendingResponse,
+  policy: ResponseHeadersPolicy | undefined,
+  closing: boolean,
+): void {
   // §0 step 19: the response headers policy applies to every response, cached or not, on a
   // copy (a cached object's headers are never changed).
-  const h = policy === undefined ? r.headers : withPolicy(ex, policy, r.headers)
+  const own = r.hit === undefined ? r.headers : { ...r.headers, age: String(r.hit.age) }
+  const h = policy === undefined ? own : withPolicy(ex, policy, own)
   h['via'] = appendList(h['via'], viewerVia(ex))
   h['x-cache'] = X_CACHE[ex.resultType]
   h['x-amz-cf-pop'] = ex.dist.pop
   h['x-amz-cf-id'] = ex.id
   if (closing) h['connection'] = 'close'
-  res.writeHead(r.status, h)
+  ex.res.writeHead(r.status, h)
+}
 
+function writeBody(ex: Exchange, r: PendingResponse): Transition | Promise<Transition> {
+  const res = ex.res
   const body = r.body
   const noBody = ex.viewer.method === 'HEAD' || r.status === 204 || r.status === 304
   if (body === null || noBody) {

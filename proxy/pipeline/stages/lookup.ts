@@ -57,10 +57,7 @@ function find(
   if (leader !== undefined && mayWait) {
     return leader.then(() => find(ex, deps, key, false))
   }
-  if (leader === undefined) {
-    ex.releaseCollapse = deps.collapser.lead(key)
-    deps.cache.setInFlight(deps.collapser.size)
-  }
+  if (leader === undefined) ex.releaseCollapse = deps.collapser.lead(key)
   return TO_ORIGIN
 }
 

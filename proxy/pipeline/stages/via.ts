@@ -1,15 +1,9 @@
-// The Via entry of this hop (spec §9.1/§9.2), cached per viewer HTTP version and edge host.
-import { viaEntry } from '../../cloudfront/headers.js'
+// The Via entry of this hop (spec §9.1/§9.2) for the viewer's HTTP version, built once per
+// distribution at compile time.
 import type { Exchange } from '../exchange.js'
 
-const cache = new Map<string, string>()
-
 export function viewerVia(ex: Exchange): string {
-  const key = `${ex.viewer.httpVersion} ${ex.dist.edgeHost}`
-  let via = cache.get(key)
-  if (via === undefined) {
-    via = viaEntry(ex.viewer.httpVersion, ex.dist.edgeHost)
-    cache.set(key, via)
-  }
-  return via
+  const v = ex.dist.via
+  const version = ex.viewer.httpVersion
+  return version === '1.1' ? v.http11 : version === '2.0' ? v.http2 : v.http10
 }

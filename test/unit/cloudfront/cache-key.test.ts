@@ -109,11 +109,11 @@ const ROWS: readonly Row[] = [
     false,
   ],
   [
-    'QS all: signed URL params removed',
+    'QS all: signed URL params are ordinary parameters on behaviors without signatures',
     QS_ALL,
     { querystring: 'a=1&Expires=9&Signature=s&Key-Pair-Id=K&Policy=p&Hash-Algorithm=SHA256' },
     { querystring: 'a=1' },
-    true,
+    false,
   ],
   [
     'QS whitelist: unlisted ignored',
@@ -341,7 +341,10 @@ describe('cache key composition (spec §3.1)', () => {
   it('keyQuery keeps surviving pairs exactly as received, in order', () => {
     const q = 'c=%2F&b=1&a=x%20y;z&Signature=s'
     assert.equal(cacheKey(req({ querystring: q }), QS_WL).keyQuery, 'c=%2F&a=x%20y;z')
-    assert.equal(cacheKey(req({ querystring: q }), QS_ALL).keyQuery, 'c=%2F&b=1&a=x%20y;z')
+    assert.equal(
+      cacheKey(req({ querystring: q }), QS_ALL).keyQuery,
+      'c=%2F&b=1&a=x%20y;z&Signature=s',
+    )
   })
 
   it('a query name is the text before the first =', () => {
