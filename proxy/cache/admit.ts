@@ -11,6 +11,7 @@ import { EdgeError } from '../errors.js'
 import type { HeaderRecord } from '../http-types.js'
 import type { Exchange, PendingResponse } from '../pipeline/exchange.js'
 import { collectBody } from './body.js'
+import { planVary, withVary } from './vary.js'
 import { compressBody } from './compress.js'
 import { hitHead, objectSize, type CachedObject } from './store.js'
 
@@ -55,6 +56,8 @@ export async function admitResponse(
   if (!decision.store) return undefined
   const declared = Number(r.headers['content-length'] ?? NaN)
   if (declared > deps.cache.maxObjectBytes) return undefined
+  const vary = planVary(r.headers['vary'], b.policies, ex.viewer.headers)
+  if (!vary.store) return undefined
 
   let body: Buffer
   try {
@@ -78,7 +81,7 @@ export async function admitResponse(
     )
   }
 
-  let headers: HeaderRecord = r.headers
+  let headers: HeaderRecord = withVary(r.headers, vary)
   const encoding = chooseEncoding({
     compress: b.config.compress,
     policies: b.policies,
@@ -97,7 +100,7 @@ export async function admitResponse(
     headers = { ...headers }
     delete headers['set-cookie']
   }
-  const object = buildObject(ex, r.status, headers, body, now, decision)
+  const object = buildObject(ex, r.status, headers, body, now, decision, vary.match)
   deps.cache.set(object, keepUntilMs(object, RETAIN_EXPIRED_SECONDS), ex.fetchStartedAtMs)
   return {
     object,
@@ -114,6 +117,7 @@ function buildObject(
   body: Buffer,
   now: number,
   decision: StoreDecision,
+  vary: CachedObject['vary'],
 ): CachedObject {
   const key = ex.cacheKey!.key
   return {
@@ -128,10 +132,13 @@ function buildObject(
     ttlSeconds: decision.ttlSeconds,
     staleWhileRevalidateSeconds: decision.staleWhileRevalidateSeconds,
     staleIfErrorSeconds: decision.staleIfErrorSeconds,
-    mustRevalidate: decision.mustRevalidate,
+    // RFC 9111 §5.2.2.4: no-cache is never used without revalidation — unless MinTTL > 0
+    // made CloudFront cache it anyway (§4.2), and then CloudFront may serve it stale.
+    mustRevalidate:
+      decision.mustRevalidate || (decision.reason === 'no-cache' && decision.ttlSeconds === 0),
     etag: single(headers['etag']),
     lastModified: single(headers['last-modified']),
-    vary: undefined,
+    vary,
     size: objectSize(headers, body, key),
     hitHead: hitHead(headers, ex.dist.via.http11, ex.dist.pop),
   }
@@ -175,7 +182,7 @@ export function refreshedObject(
     deps.cache.delete(stale.key)
     return { ...stale, headers, hitHead: hitHead(headers, ex.dist.via.http11, ex.dist.pop) }
   }
-  const refreshed = buildObject(ex, stale.status, headers, stale.body, now, decision)
+  const refreshed = buildObject(ex, stale.status, headers, stale.body, now, decision, stale.vary)
   const object = { ...refreshed, key: stale.key, uri: stale.uri, query: stale.query }
   deps.cache.set(object, keepUntilMs(object, RETAIN_EXPIRED_SECONDS), ex.fetchStartedAtMs)
   return object

@@ -47,6 +47,8 @@ export interface CacheStore extends CacheAdmin {
    */
   set(object: CachedObject, keepUntilMs: number, fetchStartedAtMs: number): boolean
   delete(key: string): void
+  /** Removes every variant stored for a URI (any query, encoding, header); returns how many. */
+  deleteUri(uri: string): number
   /** Objects larger than this stream through uncached. */
   readonly maxObjectBytes: number
   countHit(kind: 'hit' | 'miss' | 'refresh'): void
@@ -74,6 +76,8 @@ export class MemoryStore implements CacheStore {
   #refreshHits = 0
   #evictions = 0
   readonly #inFlight: () => number
+  /** URI → the keys of its variants, so a URI's variants go without a scan. */
+  readonly #byUri = new Map<string, Set<string>>()
 
   constructor(options: MemoryStoreOptions) {
     this.maxObjectBytes = Math.min(options.maxObjectBytes, options.maxBytes)
@@ -84,8 +88,10 @@ export class MemoryStore implements CacheStore {
       maxSize: options.maxBytes,
       maxEntrySize: this.maxObjectBytes,
       sizeCalculation: (o) => o.size,
-      dispose: (_o, _k, reason) => {
+      dispose: (o, key, reason) => {
         if (reason === 'evict') this.#evictions++
+        // A replaced object keeps its key under the same URI; every other reason drops it.
+        if (reason !== 'set') this.#unindex(o.uri, key)
       },
     })
   }
@@ -101,11 +107,30 @@ export class MemoryStore implements CacheStore {
     }
     const ttl = Math.max(1, keepUntilMs - this.#nowMs())
     this.#lru.set(object.key, object, { ttl })
-    return this.#lru.has(object.key)
+    if (!this.#lru.has(object.key)) return false
+    let keys = this.#byUri.get(object.uri)
+    if (keys === undefined) this.#byUri.set(object.uri, (keys = new Set()))
+    keys.add(object.key)
+    return true
   }
 
   delete(key: string): void {
     this.#lru.delete(key)
+  }
+
+  deleteUri(uri: string): number {
+    const keys = this.#byUri.get(uri)
+    if (keys === undefined) return 0
+    const doomed = [...keys]
+    for (const key of doomed) this.#lru.delete(key)
+    return doomed.length
+  }
+
+  #unindex(uri: string, key: string): void {
+    const keys = this.#byUri.get(uri)
+    if (keys === undefined) return
+    keys.delete(key)
+    if (keys.size === 0) this.#byUri.delete(uri)
   }
 
   invalidate(matches: InvalidationMatcher): number {

@@ -6,6 +6,7 @@
 import { answerFromObject } from '../../cache/answer.js'
 import { refreshInBackground } from '../../cache/refresh.js'
 import type { CachedObject } from '../../cache/store.js'
+import { varyMatches } from '../../cache/vary.js'
 import { ageSeconds, freshnessOf } from '../../cloudfront/freshness.js'
 import type { Deps } from '../../deps.js'
 import type { Exchange } from '../exchange.js'
@@ -41,7 +42,7 @@ function find(
 ): Transition | Promise<Transition> {
   const now = deps.clock.nowMs()
   const object = deps.cache.get(key)
-  if (object !== undefined) {
+  if (object !== undefined && varyMatches(object, ex.viewer.headers)) {
     const state = freshnessOf(object, now)
     if (state === 'fresh') return serve(ex, deps, object, now)
     if (state === 'stale-while-revalidate') {

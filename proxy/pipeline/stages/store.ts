@@ -3,8 +3,10 @@
 // Otherwise the response is stored when §4.2/§4.3 say so and it fits: read whole (incomplete
 // bodies are never stored), compressed once if §10 allows, then served from memory. Larger
 // or uncacheable responses stream through. Collapsed followers are woken in every case.
+// Where the origin controls caching, a successful unsafe method invalidates its URI.
 // Exits: via route.ts — viewerResponse, errorPage or deliver.
 import { answerFromObject } from '../../cache/answer.js'
+import { originControlled } from '../../cache/vary.js'
 import { admitResponse, refreshedObject } from '../../cache/admit.js'
 import { ageSeconds, canServeStaleOnError } from '../../cloudfront/freshness.js'
 import type { Deps } from '../../deps.js'
@@ -13,6 +15,8 @@ import { discardBody } from '../../origin/discard.js'
 import type { Exchange } from '../exchange.js'
 import type { Transition } from '../states.js'
 import { afterStored } from './route.js'
+
+const UNSAFE: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 export async function store(ex: Exchange, deps: Deps): Promise<Transition> {
   try {
@@ -44,6 +48,11 @@ async function decide(ex: Exchange, deps: Deps): Promise<Transition> {
     return afterStored(ex)
   }
 
+  // RFC 9111 §4.4, where the origin controls caching: a successful unsafe request
+  // invalidates what is stored for its URI.
+  if (UNSAFE.has(ex.viewer.method) && r.status < 400 && originControlled(ex.behavior.policies)) {
+    deps.cache.deleteUri(ex.uri)
+  }
   let admitted
   try {
     admitted = await admitResponse(ex, deps, r, now)
