@@ -34,6 +34,6 @@ export const scenarios: readonly Scenario[] = [
     name: 'proxy-hit',
     target: 'proxy',
     path: '/hit',
-    note: 'proxy, CachingOptimized: still a MISS until the cache lands (see x-cache column)',
+    note: 'proxy, CachingOptimized: a cache hit (the probe column shows X-Cache)',
   },
 ]
