@@ -29,7 +29,7 @@ async function run(sub: Exchange, deps: Deps): Promise<void> {
     const fetched = await fetchOrigin(sub, deps)
     if (fetched.to === 'originResponse') await store(sub, deps)
   } finally {
-    sub.releaseCollapse?.()
+    sub.releaseCollapse?.(false)
     discardBody(sub.response?.body)
   }
 }

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Readable } from 'node:stream'
 import type { ResultType } from '../cloudfront/headers.js'
+import type { Release } from '../cache/collapse.js'
 import type { CachedObject } from '../cache/store.js'
 import type { CompiledBehavior, CompiledDistribution } from '../config/compile.js'
 import type { OriginConfig } from '../config/types.js'
@@ -70,7 +71,7 @@ export interface Exchange {
   /** An expired stored object this request revalidates (§4.4), kept for stale-if-error. */
   stale: CachedObject | undefined
   /** Wakes requests collapsed onto this one (§11.1); set while this request leads its key. */
-  releaseCollapse: (() => void) | undefined
+  releaseCollapse: Release | undefined
   /** When the origin fetch started: objects invalidated after it are not stored. */
   fetchStartedAtMs: number
 }

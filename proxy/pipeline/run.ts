@@ -126,7 +126,7 @@ function advance(at: Cursor, next: Transition): boolean {
 
 /** A collapsing leader that ended without storing must still wake its followers. */
 function settle(ex: Exchange): void {
-  ex.releaseCollapse?.()
+  ex.releaseCollapse?.(false)
 }
 
 async function fail(ex: Exchange, ctx: RunContext, state: State, err: unknown): Promise<void> {

@@ -27,6 +27,7 @@ describe('the cache (spec §4)', () => {
     string,
     { delayMs?: number; status?: number; headers?: Record<string, string>; body?: string }
   >()
+  let served = 0
   const count = (path: string) => origin.requests.filter((r) => r.url === path).length
 
   before(async () => {
@@ -41,7 +42,7 @@ describe('the cache (spec §4)', () => {
         res.end()
         return
       }
-      const body = Buffer.from(s.body ?? `body of ${path} #${String(origin.requests.length)}`)
+      const body = Buffer.from(s.body ?? `body of ${path} #${String(++served)}`)
       res.writeHead(s.status ?? 200, {
         'content-type': 'text/html',
         'content-length': String(body.length),
@@ -63,6 +64,11 @@ describe('the cache (spec §4)', () => {
           Compress: true,
         }),
         CacheBehaviors: [
+          behavior('/secure/*', 'o', {
+            CachePolicyId: OPTIMIZED,
+            OriginRequestPolicyId: '',
+            ResponseHeadersPolicyName: 'Managed-SecurityHeadersPolicy',
+          }),
           behavior('/keyed/*', 'o', {
             CachePolicyId: 'keyed',
             OriginRequestPolicyId: '',
@@ -263,6 +269,50 @@ describe('the cache (spec §4)', () => {
     }
   })
 
+  it('uncacheable results are not shared: collapsed followers go to the origin (§11.1)', async () => {
+    // /keyed/* has MinTTL 0, so no-store is not cached (CachingOptimized's MinTTL 1 would be).
+    script.set('/keyed/nostore', { delayMs: 200, headers: { 'cache-control': 'no-store' } })
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => get(`${proxy.url}/keyed/nostore`)),
+    )
+    assert.equal(count('/keyed/nostore'), 20)
+    assert.equal(new Set(results.map((r) => r.text)).size, 20, 'every viewer got its own response')
+  })
+
+  it("a leader's Set-Cookie never reaches collapsed followers", async () => {
+    let n = 0
+    script.set('/cookie', {
+      delayMs: 200,
+      get headers() {
+        return { 'cache-control': 'max-age=60', 'set-cookie': `user=${String(++n)}` }
+      },
+    })
+    const results = await Promise.all(Array.from({ length: 10 }, () => get(`${proxy.url}/cookie`)))
+    const cookies = results.map((r) => String(r.headers['set-cookie']))
+    assert.equal(new Set(cookies).size, 10, cookies.join(' '))
+  })
+
+  it('an object over MaxObjectSizeMB streams through uncached, intact', async () => {
+    const big = 'b'.repeat(1_500_000)
+    script.set('/big.bin', { body: big, headers: { 'content-type': 'image/png' } })
+    const a = await get(`${proxy.url}/big.bin`)
+    const b = await get(`${proxy.url}/big.bin`)
+    assert.equal(a.text, big)
+    assert.equal(b.text, big)
+    assert.equal(b.headers['x-cache'], 'Miss from cloudfront')
+    assert.equal(count('/big.bin'), 2)
+  })
+
+  it('the response headers policy applies to misses and hits alike (§3.8)', async () => {
+    for (const expected of ['Miss from cloudfront', 'Hit from cloudfront']) {
+      const r = await get(`${proxy.url}/secure/page`)
+      assert.equal(r.headers['x-cache'], expected)
+      assert.equal(r.headers['strict-transport-security'], 'max-age=31536000')
+      assert.equal(r.headers['x-content-type-options'], 'nosniff')
+      assert.equal(r.headers['x-frame-options'], 'SAMEORIGIN')
+    }
+  })
+
   it('the byte limit holds under 10× its size in distinct objects', async () => {
     script.set('/fill/*', { body: 'x'.repeat(50_000), headers: { 'content-type': 'image/png' } })
     for (let i = 0; i < 200; i++) await get(`${proxy.url}/fill/${String(i)}`)
@@ -274,5 +324,34 @@ describe('the cache (spec §4)', () => {
     assert.equal(stats.maxBytes, 1024 * 1024)
     assert.ok(stats.bytes <= stats.maxBytes, `${String(stats.bytes)} bytes stored`)
     assert.ok(stats.evictions > 0)
+  })
+})
+
+describe('stale-if-error while the origin is unreachable (§4.4)', () => {
+  it('serves the stale object when the connection is refused', async () => {
+    const origin = await startOrigin((_req, res) => {
+      res.writeHead(200, { 'cache-control': 'max-age=1, stale-if-error=60', 'content-length': '5' })
+      res.end('stale')
+    })
+    const proxy = await startProxy({
+      DistributionConfig: {
+        Origins: [customOrigin('o', origin.port)],
+        DefaultCacheBehavior: behavior(undefined, 'o', {
+          CachePolicyId: OPTIMIZED,
+          OriginRequestPolicyId: '',
+        }),
+      },
+    })
+    try {
+      assert.equal((await get(`${proxy.url}/x`)).text, 'stale')
+      await origin.close()
+      await sleep(1100)
+      const r = await get(`${proxy.url}/x`)
+      assert.equal(r.status, 200)
+      assert.equal(r.text, 'stale')
+      assert.equal(r.headers['x-cache'], 'Hit from cloudfront')
+    } finally {
+      await proxy.close()
+    }
   })
 })

@@ -56,7 +56,7 @@ function find(
   if (ex.viewer.method === 'HEAD' || !collapsible(ex)) return TO_ORIGIN
   const leader = deps.collapser.waitFor(key)
   if (leader !== undefined && mayWait) {
-    return leader.then(() => find(ex, deps, key, false))
+    return leader.then((shareable) => (shareable ? find(ex, deps, key, false) : TO_ORIGIN))
   }
   if (leader === undefined) ex.releaseCollapse = deps.collapser.lead(key)
   return TO_ORIGIN

@@ -19,15 +19,21 @@ import { afterStored } from './route.js'
 const UNSAFE: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 export async function store(ex: Exchange, deps: Deps): Promise<Transition> {
+  const outcome: Outcome = { shareable: false }
   try {
-    return await decide(ex, deps)
+    return await decide(ex, deps, outcome)
   } finally {
-    ex.releaseCollapse?.()
+    ex.releaseCollapse?.(outcome.shareable)
     ex.releaseCollapse = undefined
   }
 }
 
-async function decide(ex: Exchange, deps: Deps): Promise<Transition> {
+/** What collapsed followers learn: whether the stored object is theirs to use too. */
+interface Outcome {
+  shareable: boolean
+}
+
+async function decide(ex: Exchange, deps: Deps, outcome: Outcome): Promise<Transition> {
   const r = ex.response
   if (r === undefined) throw new Error('store without a response')
   const now = deps.clock.nowMs()
@@ -37,6 +43,7 @@ async function decide(ex: Exchange, deps: Deps): Promise<Transition> {
     discardBody(r.body)
     const refreshed = refreshedObject(stale, r.headers, now, ex, deps)
     deps.cache.countHit('refresh')
+    outcome.shareable = true
     ex.resultType = 'RefreshHit'
     ex.response = answerFromObject(refreshed, ex.viewer.headers, ageSeconds(refreshed, now))
     return afterStored(ex)
@@ -61,6 +68,9 @@ async function decide(ex: Exchange, deps: Deps): Promise<Transition> {
     return { to: 'synth', synth: { kind: 'error', code: err.code, detail: err.message } }
   }
   if (admitted !== undefined) {
+    // Followers may use the stored object, unless it sets a cookie for this viewer (§11.1).
+    outcome.shareable =
+      admitted.object.headers['set-cookie'] === undefined && admitted.setCookie === undefined
     ex.response = answerFromObject(admitted.object, ex.viewer.headers, undefined)
     // The viewer who caused the fetch gets the cookies even when the cache keeps none.
     if (admitted.setCookie !== undefined) ex.response.headers['set-cookie'] = admitted.setCookie
