@@ -36,4 +36,10 @@ export const scenarios: readonly Scenario[] = [
     path: '/hit',
     note: 'proxy, CachingOptimized: a cache hit (the probe column shows X-Cache)',
   },
+  {
+    name: 'proxy-hit-fn',
+    target: 'proxy',
+    path: '/fn/app.js',
+    note: 'proxy, the same hit with the spa-rewrite CloudFront Function on viewer-request',
+  },
 ]

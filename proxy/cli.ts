@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// The `edgeproxy` command (design.md §3 "Commands"): start, validate and invalidate; later
-// issues add test-function and sign. Usage errors exit 2 with a message naming the flag.
+// The `edgeproxy` command (design.md §3 "Commands"): start, validate, invalidate and
+// test-function; a later issue adds sign. Usage errors exit 2 with a message naming the flag.
 import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { AdminClientError, DEFAULT_ADMIN_URL, invalidateViaAdmin } from './admin/client.js'
 import { checkInvalidationPath } from './cloudfront/invalidation.js'
+import { functionProblems } from './config/compile-functions.js'
 import { checkConfigFile, formatProblem } from './config/load.js'
+import { TestFunctionUsageError, testFunction } from '../functions/viewer/test-function.js'
+import { FunctionCompileError, type FunctionRuntime } from '../functions/viewer/types.js'
 import { ConfigError } from './errors.js'
 import { createLogger } from './log.js'
 import { startEdgeproxy } from './main.js'
@@ -16,7 +19,8 @@ const DEFAULT_CONFIG = fileURLToPath(new URL('../../config/distribution.yaml', i
 const USAGE = `usage:
   edgeproxy start [--config FILE] [--port N] [--host H] [--admin-port N] [--origin ID=URL …]
   edgeproxy validate --config FILE
-  edgeproxy invalidate [--admin URL] PATH …   (default admin URL ${DEFAULT_ADMIN_URL})`
+  edgeproxy invalidate [--admin URL] PATH …   (default admin URL ${DEFAULT_ADMIN_URL})
+  edgeproxy test-function FILE --event EVENT.json [--kvs NAME=FILE] [--runtime cloudfront-js-1.0|cloudfront-js-2.0]`
 
 class UsageError extends Error {}
 
@@ -29,6 +33,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return validate(rest)
     case 'invalidate':
       return invalidate(rest)
+    case 'test-function':
+      return testFunctionCommand(rest)
     case undefined:
     case '--help':
     case '-h':
@@ -39,10 +45,14 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-function validate(args: readonly string[]): number {
+async function validate(args: readonly string[]): Promise<number> {
   const { values } = parseArgs({ args: [...args], options: { config: { type: 'string' } } })
   if (values.config === undefined) throw new UsageError('validate needs --config FILE')
-  const problems = checkConfigFile(resolve(values.config))
+  const file = resolve(values.config)
+  const problems = checkConfigFile(file)
+  // The config is sound: compile its CloudFront Functions too (syntax, size, associations).
+  if (!problems.some((p) => p.severity === 'error'))
+    problems.push(...(await functionProblems(file)))
   for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`)
   if (problems.some((p) => p.severity === 'error')) return 2
   process.stdout.write('valid\n')
@@ -125,6 +135,54 @@ async function invalidate(args: readonly string[]): Promise<number> {
     if (!(err instanceof AdminClientError)) throw err
     process.stderr.write(`edgeproxy: ${err.message}\n`)
     return 1
+  }
+}
+
+async function testFunctionCommand(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      event: { type: 'string' },
+      kvs: { type: 'string', multiple: true },
+      runtime: { type: 'string' },
+      stage: { type: 'string' },
+    },
+    allowPositionals: true,
+  })
+  if (positionals.length !== 1) throw new UsageError('test-function needs one function FILE')
+  if (values.event === undefined) throw new UsageError('test-function needs --event EVENT.json')
+  const runtime = values.runtime ?? 'cloudfront-js-2.0'
+  if (runtime !== 'cloudfront-js-1.0' && runtime !== 'cloudfront-js-2.0') {
+    throw new UsageError(
+      `--runtime takes cloudfront-js-1.0 or cloudfront-js-2.0 (got ${JSON.stringify(runtime)})`,
+    )
+  }
+  const stage = values.stage ?? 'DEVELOPMENT'
+  if (stage !== 'DEVELOPMENT' && stage !== 'LIVE') {
+    throw new UsageError(`--stage takes DEVELOPMENT or LIVE (got ${JSON.stringify(stage)})`)
+  }
+  const kvs = (values.kvs ?? []).map((k) => {
+    const eq = k.indexOf('=')
+    if (eq <= 0 || eq === k.length - 1) {
+      throw new UsageError(`--kvs takes NAME=FILE (got ${JSON.stringify(k)})`)
+    }
+    return { name: k.slice(0, eq), file: resolve(k.slice(eq + 1)) }
+  })
+  try {
+    const result = await testFunction({
+      file: resolve(positionals[0]!),
+      eventFile: resolve(values.event),
+      kvs,
+      runtime: runtime satisfies FunctionRuntime,
+      stage,
+    })
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
+    return 0
+  } catch (err) {
+    if (err instanceof TestFunctionUsageError) throw new UsageError(err.message)
+    if (!(err instanceof FunctionCompileError)) throw err
+    process.stderr.write(`edgeproxy: ${err.message}\n`)
+    return 2
   }
 }
 

@@ -75,6 +75,16 @@ export const ERRORS = {
     cause:
       'We can\u2019t connect to the server for this app or website at this time. There might be too much traffic or a configuration error.',
   },
+  FUNCTION_EXECUTION_ERROR: {
+    status: 503,
+    detail: 'FunctionExecutionError',
+    cause: 'The CloudFront function associated with the CloudFront distribution failed to run.',
+  },
+  FUNCTION_INVALID_RESULT: {
+    status: 502,
+    detail: 'FunctionValidationError',
+    cause: 'The CloudFront function returned an invalid value to CloudFront.',
+  },
   INTERNAL: { status: 500, detail: 'Error', cause: 'An internal error occurred in the proxy.' },
 } as const satisfies Record<string, { status: number; detail: string; cause: string }>
 

@@ -24,6 +24,7 @@ export function logAccess(log: Logger, ex: Exchange, nowMs: number): void {
       origin: ex.origin?.id,
       result: ex.resultType,
       detailedResult: ex.detailedResult,
+      functionUtilization: ex.functionUtilization,
       clientIp: ex.viewer.clientIp,
     },
     'access',

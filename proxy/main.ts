@@ -5,7 +5,9 @@ import { startAdminServer } from './admin/server.js'
 import { Collapser } from './cache/collapse.js'
 import { MemoryStore, type CacheStore } from './cache/store.js'
 import { compileDistribution } from './config/compile.js'
+import { checkFunctionAssociations, loadFunctions } from './config/compile-functions.js'
 import { loadConfigFile } from './config/load.js'
+import { ConfigError } from './errors.js'
 import type { EdgeConfig } from './config/types.js'
 import { systemClock, type Deps } from './deps.js'
 import { newRequestId } from './ids.js'
@@ -42,7 +44,17 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
     originOverrides: options.originOverrides ?? new Map(),
   })
   for (const w of warnings) log.warn({ path: w.path, value: w.value }, w.message)
-  const dist = compileDistribution(config)
+  const loaded = await loadFunctions(config)
+  const functionProblems = [
+    ...loaded.problems,
+    ...checkFunctionAssociations(config, loaded.functions),
+  ]
+  for (const w of functionProblems) {
+    if (w.severity === 'warning') log.warn({ path: w.path, value: w.value }, w.message)
+  }
+  const functionErrors = functionProblems.filter((p) => p.severity === 'error')
+  if (functionErrors.length > 0) throw new ConfigError(functionErrors)
+  const dist = compileDistribution(config, loaded.functions)
   const origins = new OriginClients()
   const collapser = new Collapser()
   const cache = new MemoryStore({
@@ -89,6 +101,7 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
       await admin.close()
       await server.close(graceMs)
       await origins.close()
+      for (const fn of new Set(loaded.functions.values())) fn.dispose()
     },
   }
 }

@@ -56,7 +56,7 @@ export async function admitResponse(
   if (!decision.store) return undefined
   const declared = Number(r.headers['content-length'] ?? NaN)
   if (declared > deps.cache.maxObjectBytes) return undefined
-  const vary = planVary(r.headers['vary'], b.policies, ex.viewer.headers)
+  const vary = planVary(r.headers['vary'], b.policies, ex.headers)
   if (!vary.store) return undefined
 
   let body: Buffer

@@ -7,6 +7,8 @@ import { compileBehaviorTable, type BehaviorTable } from '../cloudfront/behavior
 import { viaEntry } from '../cloudfront/headers.js'
 import { compileKeyFunction, type CacheKeyParts, type KeyRequest } from '../cloudfront/cache-key.js'
 import type { BehaviorPolicies } from '../cloudfront/policy-types.js'
+import type { ViewerFunction } from '../../functions/viewer/types.js'
+import { functionNameFromArn } from './compile-functions.js'
 import { compilePolicies, resolveBehaviorPolicies } from './compile-policies.js'
 import type { BehaviorConfig, EdgeConfig, OriginConfig, OriginGroupConfig } from './types.js'
 
@@ -23,6 +25,9 @@ export interface CompiledBehavior {
   readonly policies: BehaviorPolicies
   /** The cache key function for this behavior's policy (spec §3.1), built once. */
   readonly cacheKeyOf: (req: KeyRequest) => CacheKeyParts
+  /** CloudFront Functions associated with the viewer events (spec §7), compiled once. */
+  readonly viewerRequestFunction: ViewerFunction | undefined
+  readonly viewerResponseFunction: ViewerFunction | undefined
 }
 
 export type CompiledTarget =
@@ -41,6 +46,9 @@ export interface CompiledDistribution {
   readonly origins: ReadonlyMap<string, OriginConfig>
   /** e.g. `8f3a….cloudfront.net`: stable per distribution, used in Via. */
   readonly edgeHost: string
+  /** The distribution's domain and Id as functions see them (§7.2 context). */
+  readonly distributionDomain: string
+  readonly distributionId: string
   /** This hop's Via entry by viewer HTTP version (§9.1). */
   readonly via: { readonly http10: string; readonly http11: string; readonly http2: string }
   /** Edge location code for X-Amz-Cf-Pop. */
@@ -53,7 +61,20 @@ export interface CompiledDistribution {
   readonly errorCachingMinTtl: ReadonlyMap<number, number>
 }
 
-export function compileDistribution(config: EdgeConfig): CompiledDistribution {
+/**
+ * `functions` holds the CloudFront Functions loaded from the config (by Name and ARN); the
+ * validator has checked that every association names one.
+ */
+export function compileDistribution(
+  config: EdgeConfig,
+  functions: ReadonlyMap<string, ViewerFunction> = new Map(),
+): CompiledDistribution {
+  const functionFor = (b: BehaviorConfig, event: 'viewer-request' | 'viewer-response') => {
+    const arn = b.functionAssociations.find((f) => f.eventType === event)?.functionArn
+    return arn === undefined
+      ? undefined
+      : (functions.get(arn) ?? functions.get(functionNameFromArn(arn)))
+  }
   const d = config.distribution
   const origins = new Map(d.origins.map((o) => [o.id, o]))
   const groups = new Map(d.originGroups.map((g) => [g.id, g]))
@@ -71,6 +92,8 @@ export function compileDistribution(config: EdgeConfig): CompiledDistribution {
       target: resolveTarget(b.targetOriginId, origins, groups),
       policies,
       cacheKeyOf: compileKeyFunction(policies),
+      viewerRequestFunction: functionFor(b, 'viewer-request'),
+      viewerResponseFunction: functionFor(b, 'viewer-response'),
     }
   }
   const defaultBehavior = compileBehavior(
@@ -88,6 +111,8 @@ export function compileDistribution(config: EdgeConfig): CompiledDistribution {
     defaultBehavior,
     origins,
     edgeHost,
+    distributionDomain: config.distributionDomain ?? edgeHost,
+    distributionId: config.distributionId ?? `E${edgeHost.slice(0, 13).toUpperCase()}`,
     via: {
       http10: viaEntry('1.0', edgeHost),
       http11: viaEntry('1.1', edgeHost),

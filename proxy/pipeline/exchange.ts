@@ -9,6 +9,7 @@ import type { CachedObject } from '../cache/store.js'
 import type { CompiledBehavior, CompiledDistribution } from '../config/compile.js'
 import type { OriginConfig } from '../config/types.js'
 import type { HeaderRecord, OriginRequest } from '../http-types.js'
+import type { ChosenOrigin } from './function-origin.js'
 
 export interface ViewerRequest {
   readonly method: string
@@ -56,6 +57,12 @@ export interface Exchange {
   /** The URI the pipeline works on: functions and the default root object may change it. */
   uri: string
   querystring: string
+  /** The request headers the pipeline works on: the viewer's, or a viewer-request function's. */
+  headers: Readonly<Record<string, string | string[] | undefined>>
+  /** An origin chosen by a viewer-request function (spec §7.5) instead of the behavior's. */
+  originOverride: ChosenOrigin | undefined
+  /** Compute utilization of the functions that ran (for the access log and metrics). */
+  functionUtilization: number | undefined
   /** The origin chosen for this request, once known. */
   origin: OriginConfig | undefined
   originRequest: OriginRequest | undefined

@@ -63,6 +63,15 @@ describe('the default distribution (npm start)', () => {
     assert.match(await r.body.text(), /edgeproxy/i)
   })
 
+  it('the security-headers CloudFront Function runs on viewer-response, hits included', async () => {
+    for (const expected of ['Miss from cloudfront', 'Hit from cloudfront']) {
+      const r = await request(`${proxy.url}/about.html`)
+      await r.body.dump()
+      assert.equal(r.headers['x-cache'], expected)
+      assert.match(String(r.headers['strict-transport-security']), /max-age=\d+/)
+    }
+  })
+
   it('a missing file → 404 from the directory origin', async () => {
     const r = await request(`${proxy.url}/no-such-page.html`)
     assert.equal(r.statusCode, 404)

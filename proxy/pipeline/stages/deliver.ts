@@ -81,12 +81,12 @@ function withPolicy(
   policy: ResponseHeadersPolicy,
   headers: HeaderRecord,
 ): HeaderRecord {
-  const h = ex.viewer.headers
+  const h = ex.headers
   return applyResponseHeadersPolicy(
     policy,
     {
       method: ex.viewer.method,
-      origin: single(h.origin),
+      origin: single(h['origin']),
       accessControlRequestMethod: single(h['access-control-request-method']),
     },
     headers,

@@ -33,7 +33,7 @@ export async function fetchOrigin(ex: Exchange, deps: Deps): Promise<Transition>
     if (stale !== undefined && canServeStaleOnError(stale, now)) {
       ex.resultType = 'Hit'
       ex.detailedResult = err.code === 'ORIGIN_TIMEOUT' ? 'OriginReadError' : 'OriginConnectError'
-      ex.response = answerFromObject(stale, ex.viewer.headers, ageSeconds(stale, now))
+      ex.response = answerFromObject(stale, ex.headers, ageSeconds(stale, now))
       return afterStored(ex)
     }
     return { to: 'synth', synth: { kind: 'error', code: err.code } }

@@ -24,7 +24,7 @@ export function lookup(ex: Exchange, deps: Deps): Transition | Promise<Transitio
     method: ex.viewer.method,
     uri: ex.uri,
     querystring: ex.querystring,
-    headers: ex.viewer.headers,
+    headers: ex.headers,
     httpVersion: ex.viewer.httpVersion,
     scheme: ex.viewer.scheme,
     rawHeaders: ex.viewer.rawHeaders,
@@ -42,7 +42,7 @@ function find(
 ): Transition | Promise<Transition> {
   const now = deps.clock.nowMs()
   const object = deps.cache.get(key)
-  if (object !== undefined && varyMatches(object, ex.viewer.headers)) {
+  if (object !== undefined && varyMatches(object, ex.headers)) {
     const state = freshnessOf(object, now)
     if (state === 'fresh') return serve(ex, deps, object, now)
     if (state === 'stale-while-revalidate') {
@@ -65,7 +65,7 @@ function find(
 function serve(ex: Exchange, deps: Deps, object: CachedObject, now: number): Transition {
   deps.cache.countHit('hit')
   ex.resultType = 'Hit'
-  ex.response = answerFromObject(object, ex.viewer.headers, ageSeconds(object, now))
+  ex.response = answerFromObject(object, ex.headers, ageSeconds(object, now))
   return afterStored(ex)
 }
 

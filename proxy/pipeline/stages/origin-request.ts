@@ -17,7 +17,8 @@ export const VIEWER_COUNTRY = 'US'
 
 export function originRequest(ex: Exchange): Transition {
   const target = ex.behavior.target
-  const origin = target.kind === 'origin' ? target.origin : target.primary
+  const origin =
+    ex.originOverride?.origin ?? (target.kind === 'origin' ? target.origin : target.primary)
   ex.origin = origin
   const v = ex.viewer
   const fwd = originForwarding(
@@ -25,7 +26,7 @@ export function originRequest(ex: Exchange): Transition {
       method: v.method,
       uri: ex.uri,
       querystring: ex.querystring,
-      headers: v.headers,
+      headers: ex.headers,
       rawHeaders: v.rawHeaders,
       httpVersion: v.httpVersion,
       scheme: v.scheme,
@@ -35,7 +36,7 @@ export function originRequest(ex: Exchange): Transition {
     },
     ex.behavior.policies,
     {
-      host: originHostHeader(origin),
+      host: ex.originOverride?.hostHeader ?? originHostHeader(origin),
       via: viewerVia(ex),
       requestId: ex.id,
       customHeaders: origin.customHeaders,

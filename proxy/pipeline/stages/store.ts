@@ -45,13 +45,13 @@ async function decide(ex: Exchange, deps: Deps, outcome: Outcome): Promise<Trans
     deps.cache.countHit('refresh')
     outcome.shareable = true
     ex.resultType = 'RefreshHit'
-    ex.response = answerFromObject(refreshed, ex.viewer.headers, ageSeconds(refreshed, now))
+    ex.response = answerFromObject(refreshed, ex.headers, ageSeconds(refreshed, now))
     return afterStored(ex)
   }
   if (stale !== undefined && r.status >= 500 && canServeStaleOnError(stale, now)) {
     discardBody(r.body)
     ex.resultType = 'Hit'
-    ex.response = answerFromObject(stale, ex.viewer.headers, ageSeconds(stale, now))
+    ex.response = answerFromObject(stale, ex.headers, ageSeconds(stale, now))
     return afterStored(ex)
   }
 
@@ -71,7 +71,7 @@ async function decide(ex: Exchange, deps: Deps, outcome: Outcome): Promise<Trans
     // Followers may use the stored object, unless it sets a cookie for this viewer (§11.1).
     outcome.shareable =
       admitted.object.headers['set-cookie'] === undefined && admitted.setCookie === undefined
-    ex.response = answerFromObject(admitted.object, ex.viewer.headers, undefined)
+    ex.response = answerFromObject(admitted.object, ex.headers, undefined)
     // The viewer who caused the fetch gets the cookies even when the cache keeps none.
     if (admitted.setCookie !== undefined) ex.response.headers['set-cookie'] = admitted.setCookie
   }

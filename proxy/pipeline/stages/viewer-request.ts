@@ -1,13 +1,28 @@
-// viewerRequest — the viewer-request edge function (spec §0 step 8; CloudFront Function or
-// Lambda@Edge, runtimes land with their issues), then the default root object (§11.4: a URI
-// of exactly `/` becomes `/<DefaultRootObject>`). The behavior chosen in recv stays in force.
+// viewerRequest — the viewer-request CloudFront Function (spec §0 step 8, §7), then the default
+// root object (§11.4: a URI of exactly `/` becomes `/<DefaultRootObject>`). The function may
+// rewrite the URI, query string and headers, choose another origin (§7.5), or generate a
+// response; the behavior chosen in recv stays in force. A function that throws or runs past
+// its budget is a 503; an invalid result a 502 (§7.6).
 // Exits: lookup when the method is cached for the behavior, else originRequest; deliver for
-// a function-generated response.
+// a generated response (not cached, no viewer-response function); synth on function errors.
+import { viewerRequestEvent } from '../../../functions/viewer/event.js'
+import { interpretViewerRequestResult } from '../../../functions/viewer/result.js'
+import type { ViewerFunction } from '../../../functions/viewer/types.js'
 import { SWITCHES } from '../../cloudfront/switches.js'
+import type { HeaderRecord } from '../../http-types.js'
 import type { Exchange } from '../exchange.js'
+import { chooseOrigin } from '../function-origin.js'
 import type { Transition } from '../states.js'
 
+const TO_LOOKUP: Transition = { to: 'lookup' }
+const TO_ORIGIN: Transition = { to: 'originRequest' }
+
 export function viewerRequest(ex: Exchange): Transition {
+  const fn = ex.behavior.viewerRequestFunction
+  if (fn !== undefined) {
+    const refused = runFunction(ex, fn)
+    if (refused !== undefined) return refused
+  }
   const root = ex.dist.defaultRootPath
   if (
     root !== '' &&
@@ -16,7 +31,59 @@ export function viewerRequest(ex: Exchange): Transition {
   ) {
     ex.uri = root
   }
-  return ex.behavior.cachedMethods.has(ex.viewer.method)
-    ? { to: 'lookup' }
-    : { to: 'originRequest' }
+  return ex.behavior.cachedMethods.has(ex.viewer.method) ? TO_LOOKUP : TO_ORIGIN
+}
+
+/** Runs the function; returns the edge to take when it answered or failed, else undefined. */
+function runFunction(ex: Exchange, fn: ViewerFunction): Transition | undefined {
+  const v = ex.viewer
+  const event = viewerRequestEvent({
+    method: v.method,
+    uri: ex.uri,
+    querystring: ex.querystring,
+    headers: ex.headers,
+    rawHeaders: v.rawHeaders,
+    clientIp: v.clientIp,
+    requestId: ex.id,
+    distributionDomainName: ex.dist.distributionDomain,
+    distributionId: ex.dist.distributionId,
+  })
+  const run = fn.invoke(event)
+  ex.functionUtilization = run.computeUtilization
+  if (!run.ok) return functionError(ex, 'FUNCTION_EXECUTION_ERROR', `${fn.name}: ${run.message}`)
+  const result = interpretViewerRequestResult(run.result, event)
+  if (result.kind === 'invalid') {
+    return functionError(ex, 'FUNCTION_INVALID_RESULT', `${fn.name}: ${result.reason}`)
+  }
+  if (result.kind === 'response') {
+    ex.resultType = 'FunctionGeneratedResponse'
+    const headers: HeaderRecord = { ...result.headers, server: 'CloudFront' }
+    headers['content-length'] = String(result.body.length)
+    ex.response = { status: result.status, headers, body: result.body }
+    return { to: 'deliver' }
+  }
+  ex.uri = result.uri
+  ex.querystring = result.querystring
+  ex.headers = result.headers
+  if (run.originSelections.length > 0) {
+    const t = ex.behavior.target
+    const chosen = chooseOrigin(
+      ex.dist,
+      t.kind === 'origin' ? t.origin : t.primary,
+      run.originSelections,
+    )
+    if (typeof chosen === 'string')
+      return functionError(ex, 'FUNCTION_INVALID_RESULT', `${fn.name}: ${chosen}`)
+    ex.originOverride = chosen
+  }
+  return undefined
+}
+
+function functionError(
+  ex: Exchange,
+  code: 'FUNCTION_EXECUTION_ERROR' | 'FUNCTION_INVALID_RESULT',
+  detail: string,
+): Transition {
+  ex.detailedResult = detail
+  return { to: 'synth', synth: { kind: 'error', code } }
 }

@@ -1,0 +1,223 @@
+// One QuickJS runtime + context holding a compiled CloudFront Function (spec §7.1): memory,
+// stack and deadline limits, the prelude's driver handles, the user code evaluated as a script
+// or (2.0) an ES module, and the host operations the prelude may call (§7.1 crypto, §7.4 KVS).
+
+import { Buffer } from 'node:buffer'
+import { createHash, createHmac } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
+import type {
+  QuickJSContext,
+  QuickJSHandle,
+  QuickJSRuntime,
+  QuickJSWASMModule,
+} from 'quickjs-emscripten'
+import { FunctionCompileError, type KeyValueStore, type ViewerFunctionSpec } from '../types.js'
+import { PRELUDE, REGISTER_SUFFIX, moduleSource } from './prelude.js'
+
+/** QuickJS heap limit per function: the 2 MB of §7.1. The prelude and QuickJS's own
+ * structures take ~150 KB of it, leaving ~1.85 MB for the function's data. */
+export const MEMORY_LIMIT_BYTES = 2 * 1024 * 1024
+/** QuickJS stack limit: a few thousand frames of ordinary recursion. */
+export const MAX_STACK_BYTES = 256 * 1024
+/** Wall-time budget for the prelude plus the function's top-level code at compile. */
+const COMPILE_BUDGET_MS = 1000
+
+/** The invocation deadline the interrupt handler reads; `fired` records an interrupt. */
+export interface Clock {
+  deadline: number
+  fired: boolean
+}
+
+const MODULE_SYNTAX = /^[ \t]*(?:import[\s{*'"]|export[\s{*])/m
+const byteStr = (s: string): Buffer => Buffer.from(s, 'latin1')
+// Strings cross the WASM boundary as C strings: NUL travels as \x01\x02 and \x01 as \x01\x03.
+/* eslint-disable no-control-regex -- the escape scheme is made of control characters */
+const unescapeNul = (s: string) =>
+  s.includes('\x01') ? s.replace(/\x01([\x02\x03])/g, (_, c) => (c === '\x02' ? '\0' : '\x01')) : s
+const escapeNul = (s: string) =>
+  /[\0\x01]/.test(s) ? s.replace(/[\0\x01]/g, (c) => (c === '\0' ? '\x01\x02' : '\x01\x03')) : s
+/* eslint-enable no-control-regex */
+
+/** Node-side operations behind the prelude's `host(op, ...)`; strings in, string out. */
+function hostOp(ctx: QuickJSContext, kvs: KeyValueStore | undefined, args: QuickJSHandle[]) {
+  const a = args.map((h) =>
+    ctx.typeof(h) === 'string' ? unescapeNul(ctx.getString(h)) : undefined,
+  )
+  const [op, x = '', y = '', z = '', w = ''] = a
+  switch (op ?? '') {
+    case 'conv':
+      return ctx.newString(
+        escapeNul(Buffer.from(x, y as BufferEncoding).toString(z as BufferEncoding)),
+      )
+    case 'digest': {
+      const h = a[2] === undefined ? createHash(x) : createHmac(x, byteStr(y))
+      return ctx.newString(escapeNul(h.update(byteStr(z)).digest(w as 'hex')))
+    }
+    case 'kvs-get': {
+      const v = kvs?.get(x)
+      return v === undefined ? ctx.undefined : ctx.newString(escapeNul(v))
+    }
+    case 'kvs-meta':
+      return ctx.newString(JSON.stringify(kvs?.meta() ?? null))
+    default:
+      throw new Error(`unknown host operation ${String(op)}`)
+  }
+}
+
+function errorText(ctx: QuickJSContext, err: QuickJSHandle): string {
+  try {
+    const d: unknown = ctx.dump(err)
+    if (typeof d === 'object' && d !== null && 'message' in d) {
+      const { name, message, lineNumber } = d as {
+        name?: unknown
+        message: unknown
+        lineNumber?: unknown
+      }
+      const line = typeof lineNumber === 'number' ? ` (line ${String(lineNumber)})` : ''
+      return `${typeof name === 'string' ? name : 'Error'}: ${String(message)}${line}`
+    }
+    return String(d)
+  } catch {
+    return 'unknown error'
+  } finally {
+    err.dispose()
+  }
+}
+
+export class Vm {
+  readonly rt: QuickJSRuntime
+  readonly ctx: QuickJSContext
+  private readonly invokeFn: QuickJSHandle
+  private readonly pollFn: QuickJSHandle
+
+  private constructor(
+    rt: QuickJSRuntime,
+    ctx: QuickJSContext,
+    invoke: QuickJSHandle,
+    poll: QuickJSHandle,
+  ) {
+    this.rt = rt
+    this.ctx = ctx
+    this.invokeFn = invoke
+    this.pollFn = poll
+  }
+
+  /** Builds the sandbox; throws FunctionCompileError for code problems. */
+  static build(mod: QuickJSWASMModule, spec: ViewerFunctionSpec, clock: Clock): Vm {
+    const rt = mod.newRuntime()
+    const handles: QuickJSHandle[] = []
+    let ctx: QuickJSContext | undefined
+    const keep = (h: QuickJSHandle) => (handles.push(h), h)
+    try {
+      rt.setMemoryLimit(MEMORY_LIMIT_BYTES)
+      rt.setMaxStackSize(MAX_STACK_BYTES)
+      rt.setInterruptHandler(() =>
+        performance.now() > clock.deadline ? (clock.fired = true) : false,
+      )
+      rt.setModuleLoader(
+        (name) => moduleSource(name) ?? { error: new Error(`Cannot find module '${name}'`) },
+      )
+      const c = (ctx = rt.newContext())
+      clock.deadline = performance.now() + COMPILE_BUDGET_MS
+      clock.fired = false
+      const hostFn = keep(c.newFunction('host', (...args) => hostOp(c, spec.kvs, args)))
+      const factory = keep(c.unwrapResult(c.evalCode(PRELUDE, 'prelude.js', { strict: true })))
+      const kvs = spec.kvs
+        ? { name: spec.kvs.name, id: spec.kvs.id, arn: spec.kvs.arn ?? null }
+        : null
+      const cfg = keep(c.newString(JSON.stringify({ runtime: spec.runtime, kvs })))
+      const api = keep(c.unwrapResult(c.callFunction(factory, c.undefined, hostFn, cfg)))
+      const invokeFn = c.getProp(api, 'invoke')
+      const pollFn = c.getProp(api, 'poll')
+      const vm = new Vm(rt, c, invokeFn, pollFn)
+      try {
+        vm.evalUser(spec, keep(c.getProp(api, 'seal')), clock)
+      } catch (e) {
+        invokeFn.dispose()
+        pollFn.dispose()
+        throw e
+      }
+      return vm
+    } catch (e) {
+      for (const h of handles) if (h.alive) h.dispose()
+      handles.length = 0
+      ctx?.dispose()
+      rt.dispose()
+      throw e
+    } finally {
+      for (const h of handles) if (h.alive) h.dispose()
+      clock.deadline = Infinity
+    }
+  }
+
+  private evalUser(spec: ViewerFunctionSpec, seal: QuickJSHandle, clock: Clock): void {
+    const { ctx, rt } = this
+    const fail = (what: string, err: QuickJSHandle) => {
+      const text = errorText(ctx, err)
+      const why = clock.fired ? 'top-level code ran past the compile budget' : text
+      return new FunctionCompileError(`function ${spec.name}: ${what}: ${why}`)
+    }
+    const isModule = spec.runtime === 'cloudfront-js-2.0' && MODULE_SYNTAX.test(spec.code)
+    const type = isModule ? 'module' : 'global'
+    const res = ctx.evalCode(spec.code + REGISTER_SUFFIX, 'handler.js', { type, strict: true })
+    if (res.error) {
+      const error = fail('cannot load', res.error)
+      if (!error.message.includes(': SyntaxError: ')) throw error
+      // Blame a syntax error on the user's code alone: an unterminated construct would
+      // otherwise be reported at the appended registration line.
+      const alone = ctx.evalCode(spec.code, 'handler.js', { type, strict: true, compileOnly: true })
+      if (alone.error) throw fail('cannot load', alone.error)
+      alone.value.dispose()
+      throw error
+    }
+    const value = res.value
+    try {
+      if (rt.hasPendingJob()) {
+        const jobs = rt.executePendingJobs()
+        if (jobs.error) throw fail('top-level code failed', jobs.error)
+      }
+      const state = ctx.getPromiseState(value)
+      if (state.type === 'rejected') throw fail('top-level code failed', state.error)
+      if (state.type === 'fulfilled' && !state.notAPromise) state.value.dispose()
+    } finally {
+      value.dispose()
+    }
+    const sealed = ctx.unwrapResult(ctx.callFunction(seal, ctx.undefined))
+    const found = ctx.typeof(sealed) === 'boolean' && ctx.dump(sealed) === true
+    sealed.dispose()
+    if (!found) {
+      throw new FunctionCompileError(
+        `function ${spec.name}: no handler function found (declare a top-level function named handler)`,
+      )
+    }
+  }
+
+  /** Calls invoke(eventText) or poll(mode); a string, or the VM's error as text. */
+  call(fn: 'invoke' | 'poll', a: string | number): { out: string } | { err: string } {
+    const { ctx } = this
+    const arg = typeof a === 'string' ? ctx.newString(a) : ctx.newNumber(a)
+    const res = ctx.callFunction(fn === 'invoke' ? this.invokeFn : this.pollFn, ctx.undefined, arg)
+    arg.dispose()
+    if (res.error) return { err: errorText(ctx, res.error) }
+    const out = ctx.typeof(res.value) === 'string' ? ctx.getString(res.value) : ''
+    res.value.dispose()
+    return { out }
+  }
+
+  /** Runs queued promise jobs; the error text if one threw past the driver. */
+  drainJobs(): string | undefined {
+    if (!this.rt.hasPendingJob()) return undefined
+    const jobs = this.rt.executePendingJobs()
+    if (jobs.error) return errorText(jobs.error.context, jobs.error)
+    jobs.dispose()
+    return undefined
+  }
+
+  dispose(): void {
+    if (!this.ctx.alive) return
+    this.invokeFn.dispose()
+    this.pollFn.dispose()
+    this.ctx.dispose()
+    this.rt.dispose()
+  }
+}
