@@ -36,12 +36,26 @@ type VmAnswer =
 
 const MEMORY_TEXT = /out of memory|stack overflow/
 
-/** The event as the driver takes it: three JSON texts joined by '\n' (never in JSON output),
- * then the invocation start in ms (the frozen Date). */
+/** The event as the driver takes it (see invoke() in sandbox/prelude.ts): a letter naming the
+ * lazily parsed part ('q' request, 's' response, '-' none) and the invocation start in ms (the
+ * frozen Date), '\n', the event's JSON with the lazy part as a placeholder 0, then '\n' and
+ * the lazy part's JSON. A viewer-response function usually reads only the response, a
+ * viewer-request one the request: that one is parsed with the rest of the event. */
 function eventText(event: CfEvent, nowMs: number): string {
   const { version, context, viewer, request, response } = event
-  const head = JSON.stringify({ version, context, viewer })
-  return `${head}\n${JSON.stringify(request)}\n${response === undefined ? '' : JSON.stringify(response)}\n${String(nowMs)}`
+  if (response === undefined) {
+    return `-${String(nowMs)}\n${JSON.stringify({ version, context, viewer, request })}`
+  }
+  const lazyRequest =
+    (context as { eventType?: unknown } | undefined)?.eventType === 'viewer-response'
+  const lazy = JSON.stringify(lazyRequest ? request : response) as string | undefined
+  if (lazy === undefined) {
+    return `-${String(nowMs)}\n${JSON.stringify({ version, context, viewer, request, response })}`
+  }
+  const eager = lazyRequest
+    ? JSON.stringify({ version, context, viewer, request: 0, response })
+    : JSON.stringify({ version, context, viewer, request, response: 0 })
+  return `${lazyRequest ? 'q' : 's'}${String(nowMs)}\n${eager}\n${lazy}`
 }
 
 /** Compiles a function; throws FunctionCompileError (size, syntax, top-level error, no handler). */
@@ -103,7 +117,14 @@ class CompiledFunction implements ViewerFunction {
         const message = 'Error: the handler returned a promise that never settled'
         return this.failed('exception', message, logs, start)
       }
-      const answer = JSON.parse(res.out) as VmAnswer
+      const out = res.out
+      if (out.charCodeAt(0) === 82) {
+        // 'R' + the result's JSON: no logs, no origin selections.
+        const result: unknown = JSON.parse(out.slice(1))
+        const utilization = Math.min(100, this.utilization(start))
+        return { ok: true, result, logs: [], computeUtilization: utilization, originSelections: [] }
+      }
+      const answer = JSON.parse(out) as VmAnswer
       if (answer.ok === 0) return this.failed(answer.k, answer.m, answer.l, start)
       const utilization = Math.min(100, this.utilization(start))
       return {

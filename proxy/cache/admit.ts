@@ -2,14 +2,15 @@
 // whole body read within MaxObjectSizeMB (never stored when incomplete), compression once at
 // store time, Set-Cookie kept out of the stored copy when the origin asks, and the refresh of
 // a stored object by a 304 (its headers updated, its TTL computed anew).
-import { decideCaching } from '../cloudfront/cacheability.js'
+import { DEFAULT_ERROR_CACHING_MIN_TTL, decideCaching } from '../cloudfront/cacheability.js'
 import { chooseEncoding, compressedHeaders } from '../cloudfront/compression.js'
 import type { NormalizedAcceptEncoding } from '../cloudfront/compression.js'
-import { keepUntilMs } from '../cloudfront/freshness.js'
+import { ageSeconds, canServeStaleOnError, keepUntilMs } from '../cloudfront/freshness.js'
 import type { Deps } from '../deps.js'
 import { EdgeError } from '../errors.js'
 import type { HeaderRecord } from '../http-types.js'
 import type { Exchange, PendingResponse } from '../pipeline/exchange.js'
+import { answerFromObject } from './answer.js'
 import { collectBody } from './body.js'
 import { planVary, withVary } from './vary.js'
 import { compressBody } from './compress.js'
@@ -136,6 +137,7 @@ function buildObject(
     // made CloudFront cache it anyway (§4.2), and then CloudFront may serve it stale.
     mustRevalidate:
       decision.mustRevalidate || (decision.reason === 'no-cache' && decision.ttlSeconds === 0),
+    staleServedUntilMs: 0,
     etag: single(headers['etag']),
     lastModified: single(headers['last-modified']),
     vary,
@@ -150,6 +152,8 @@ const KEEP_STORED = new Set([
   'content-encoding',
   'transfer-encoding',
   'content-range',
+  // A 304's cookie is for the viewer who revalidated, never for the stored copy.
+  'set-cookie',
 ])
 
 /** A stored object refreshed by a 304 (RFC 9111 §4.3.4): headers updated, TTL anew. */
@@ -161,6 +165,8 @@ export function refreshedObject(
   deps: Deps,
 ): CachedObject {
   const headers: HeaderRecord = { ...stale.headers }
+  // The stored Age described the old response; only a fresh one from the 304 counts.
+  delete headers['age']
   for (const name in notModified) {
     if (KEEP_STORED.has(name)) continue
     // A weak ETag we made by compressing stays weak.
@@ -180,7 +186,12 @@ export function refreshedObject(
   })
   if (!decision.store) {
     deps.cache.delete(stale.key)
-    return { ...stale, headers, hitHead: hitHead(headers, ex.dist.via.http11, ex.dist.pop) }
+    return {
+      ...stale,
+      headers,
+      staleServedUntilMs: 0,
+      hitHead: hitHead(headers, ex.dist.via.http11, ex.dist.pop),
+    }
   }
   const refreshed = buildObject(ex, stale.status, headers, stale.body, now, decision, stale.vary)
   const object = { ...refreshed, key: stale.key, uri: stale.uri, query: stale.query }
@@ -195,4 +206,32 @@ function parseAge(v: string | string[] | undefined): number {
 
 function single(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v
+}
+
+/** The statuses for which an expired object stands in for the origin (§4.4). */
+const STALE_ON = new Set([500, 502, 503, 504])
+
+/**
+ * §4.4: when the origin fails (a 5xx of STALE_ON, or no answer: `status` undefined), an
+ * expired object may be served instead — and then is, without asking the origin again, for
+ * the ErrorCachingMinTTL period. Followers collapsed on this request get it too. Returns the
+ * response to send, or undefined when the origin's failure must be passed on.
+ */
+export function staleOnError(
+  ex: Exchange,
+  deps: Deps,
+  status: number | undefined,
+  now: number,
+): PendingResponse | undefined {
+  const stale = ex.stale
+  if (stale === undefined || (status !== undefined && !STALE_ON.has(status))) return undefined
+  // Only the object still stored: an invalidation since the lookup wins.
+  if (deps.cache.get(stale.key) !== stale || !canServeStaleOnError(stale, now)) return undefined
+  const windowS = ex.dist.errorCachingMinTtl.get(status ?? 504) ?? DEFAULT_ERROR_CACHING_MIN_TTL
+  const marked: CachedObject = { ...stale, staleServedUntilMs: now + windowS * 1000 }
+  deps.cache.set(marked, keepUntilMs(marked, RETAIN_EXPIRED_SECONDS), ex.fetchStartedAtMs)
+  ex.releaseCollapse?.(true)
+  ex.releaseCollapse = undefined
+  ex.resultType = 'Hit'
+  return answerFromObject(marked, ex.headers, ageSeconds(marked, now))
 }

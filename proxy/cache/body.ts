@@ -16,7 +16,16 @@ export async function collectBody(stream: Readable, limit: number): Promise<Coll
     if (next.done === true) break
     chunks.push(next.value)
     size += next.value.length
-    if (size > limit) return { kind: 'too-large', stream: Readable.from(rest(chunks, it)) }
+    if (size > limit) {
+      const out = Readable.from(rest(chunks, it))
+      // Destroyed before its first read, the generator never runs its finally: release the
+      // origin body (and its connection or file) here too.
+      out.once('close', () => {
+        stream.on('error', ignore)
+        stream.destroy()
+      })
+      return { kind: 'too-large', stream: out }
+    }
   }
   return { kind: 'complete', body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) }
 }
@@ -29,4 +38,8 @@ async function* rest(head: Buffer[], it: AsyncIterator<Buffer>): AsyncGenerator<
     // A viewer that goes away must release the origin connection too.
     await it.return?.()
   }
+}
+
+function ignore(): void {
+  // The source is abandoned; its error is of no interest.
 }

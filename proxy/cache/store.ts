@@ -24,6 +24,11 @@ export interface CachedObject {
   /** undefined when the origin did not say; 0 disables stale serving on errors (§4.4). */
   readonly staleIfErrorSeconds: number | undefined
   readonly mustRevalidate: boolean
+  /**
+   * After the origin failed, the stale object is served without asking it again until this
+   * time (§4.4: for the ErrorCachingMinTTL period); 0 when not in such a period.
+   */
+  readonly staleServedUntilMs: number
   readonly etag: string | undefined
   readonly lastModified: string | undefined
   /** Request header values the object varies on (origin-controlled mode only). */

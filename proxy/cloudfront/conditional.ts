@@ -6,7 +6,7 @@ import type { HeaderRecord } from '../http-types.js'
 
 /** What the conditional/range decision needs to know about an object. */
 export interface ObjectMeta {
-  /** Quoted strong entity tag. */
+  /** Quoted entity tag, strong or weak (`W/"…"`). */
   readonly etag: string
   /** Epoch ms truncated to whole seconds (HTTP dates have no finer precision). */
   readonly lastModified: number
@@ -64,10 +64,16 @@ function parseDate(value: string | undefined): number | undefined {
 }
 
 /** Whether an entity-tag list (or `*`) matches; weak comparison ignores `W/`, strong refuses it. */
+/**
+ * RFC 9110 §8.8.3.2: weak comparison matches opaque tags whatever their W/ prefix; strong
+ * comparison needs both tags strong. The stored `etag` may itself be weak (`W/"…"`).
+ */
 function matchesAny(list: string, etag: string, weak: boolean): boolean {
   if (list.trim() === '*') return true
+  const storedWeak = etag.startsWith('W/')
+  const tag = storedWeak ? etag.slice(2) : etag
   for (const m of list.matchAll(/(W\/)?("[^"]*")/g)) {
-    if (m[2] === etag && (weak || m[1] === undefined)) return true
+    if (m[2] === tag && (weak || (m[1] === undefined && !storedWeak))) return true
   }
   return false
 }

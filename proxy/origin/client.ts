@@ -6,7 +6,7 @@ import type { CustomOriginConfig, OriginConfig } from '../config/types.js'
 import type { OriginFetcher } from '../deps.js'
 import type { EdgeError } from '../errors.js'
 import type { OriginRequest, OriginResponse } from '../http-types.js'
-import { isConnectFailure, mapOriginError } from './errors.js'
+import { isConnectFailure, mapOriginError, neverSent } from './errors.js'
 import { fetchFromDirectory } from './local-directory.js'
 
 /** CloudFront's limit on origin response headers (spec §11.9). */
@@ -53,10 +53,12 @@ export class OriginClients implements OriginFetcher {
         }
       } catch (err) {
         failure = mapOriginError(err)
-        // Connect failures are retried for every method; a read timeout only for GET/HEAD.
-        const retry =
-          isConnectFailure(failure.code) ||
-          (failure.code === 'ORIGIN_TIMEOUT' && (req.method === 'GET' || req.method === 'HEAD'))
+        // GET/HEAD are tried again after any connection failure or read timeout (§1.3); other
+        // methods only when the request provably never reached the origin.
+        const idempotent = req.method === 'GET' || req.method === 'HEAD'
+        const retry = idempotent
+          ? isConnectFailure(failure.code) || failure.code === 'ORIGIN_TIMEOUT'
+          : neverSent(err)
         if (!retry) break
       }
     }
@@ -64,7 +66,8 @@ export class OriginClients implements OriginFetcher {
   }
 
   #pool(origin: CustomOriginConfig, url: string): Pool {
-    const key = `${origin.id} ${url}`
+    // Timeouts are pool settings: an origin a function changed them for gets its own pool.
+    const key = `${origin.id} ${url} ${String(origin.connectionTimeoutS)} ${String(origin.keepaliveTimeoutS)}`
     let pool = this.#pools.get(key)
     if (pool === undefined) {
       const keepAliveMs = origin.keepaliveTimeoutS * 1000

@@ -29,6 +29,21 @@ export function isConnectFailure(code: ErrorCode): boolean {
   return code === 'ORIGIN_CONNECT' || code === 'ORIGIN_CONNECT_TIMEOUT' || code === 'ORIGIN_DNS'
 }
 
+/** Codes that prove the request never reached the origin: safe to send again for any method. */
+const NEVER_SENT = new Set([
+  'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+])
+
+/** True when `err` proves nothing reached the origin (a reset or closed socket does not). */
+export function neverSent(err: unknown): boolean {
+  const code = err instanceof EdgeError ? errorCode(err.cause) : errorCode(err)
+  return code !== undefined && NEVER_SENT.has(code)
+}
+
 export function mapOriginError(err: unknown): EdgeError {
   if (err instanceof EdgeError) return err
   const code = errorCode(err)

@@ -38,7 +38,12 @@ describe('the cache (spec §4)', () => {
       if (s.delayMs !== undefined) await sleep(s.delayMs)
       const etag = '"v1"'
       if (req.headers['if-none-match'] === etag && s.status === undefined) {
-        res.writeHead(304, { etag, 'cache-control': s.headers?.['cache-control'] ?? 'max-age=60' })
+        const headers = s.headers ?? {}
+        res.writeHead(304, {
+          etag,
+          'cache-control': headers['cache-control'] ?? 'max-age=60',
+          ...(headers['set-cookie'] === undefined ? {} : { 'set-cookie': headers['set-cookie'] }),
+        })
         res.end()
         return
       }
@@ -172,6 +177,19 @@ describe('the cache (spec §4)', () => {
     assert.equal(third.headers['x-cache'], 'Hit from cloudfront', 'the refresh renewed the TTL')
   })
 
+  it("a 304's Set-Cookie goes to the revalidating viewer only, never into the cache", async () => {
+    script.set('/cookie304', { headers: { 'cache-control': 'max-age=1' } })
+    await get(`${proxy.url}/cookie304`)
+    await sleep(1100)
+    script.set('/cookie304', { headers: { 'cache-control': 'max-age=60', 'set-cookie': 'who=A' } })
+    const a = await get(`${proxy.url}/cookie304`)
+    assert.equal(a.headers['x-cache'], 'RefreshHit from cloudfront')
+    assert.equal(a.headers['set-cookie'], 'who=A')
+    const b = await get(`${proxy.url}/cookie304`)
+    assert.equal(b.headers['x-cache'], 'Hit from cloudfront')
+    assert.equal(b.headers['set-cookie'], undefined)
+  })
+
   it('stale-while-revalidate answers at once while the origin takes 2 s', async () => {
     script.set('/swr', { headers: { 'cache-control': 'max-age=1, stale-while-revalidate=60' } })
     await get(`${proxy.url}/swr`)
@@ -199,6 +217,11 @@ describe('the cache (spec §4)', () => {
     const r = await get(`${proxy.url}/sie`)
     assert.equal(r.status, 200)
     assert.equal(r.text, first.text)
+    // §4.4: for the error-caching period the stale object is served without asking again.
+    const asked = count('/sie')
+    const again = await get(`${proxy.url}/sie`)
+    assert.equal(again.text, first.text)
+    assert.equal(count('/sie'), asked)
   })
 
   it('a 404 is cached for ErrorCachingMinTTL (§4.3)', async () => {
@@ -227,6 +250,11 @@ describe('the cache (spec §4)', () => {
     assert.equal(plain.text, HTML)
     assert.ok(br.body.length < HTML.length / 5)
     assert.equal(br.headers['etag'], 'W/"v1"')
+    const revalidated = await get(`${proxy.url}/page.html`, {
+      'accept-encoding': 'br',
+      'if-none-match': 'W/"v1"',
+    })
+    assert.equal(revalidated.status, 304, 'a weak ETag matches weakly')
     const brHit = await get(`${proxy.url}/page.html`, { 'accept-encoding': 'br, gzip' })
     assert.equal(brHit.headers['x-cache'], 'Hit from cloudfront')
     assert.equal(brotliDecompressSync(brHit.body).toString(), HTML)

@@ -30,6 +30,11 @@ function handler(event) {
   res.headers['x-fn'] = { value: 'added' }
   return res
 }`,
+  'replace-body.js': `function handler(event) {
+  var res = event.response
+  res.body = { encoding: 'text', data: 'replaced by the function' }
+  return res
+}`,
   'throws.js': `function handler(event) { throw new Error('boom') }`,
   'loop.js': `function handler(event) { if (event.request.uri === '/loop/forever') { for (;;) {} } return event.request }`,
   'invalid.js': `function handler(event) { event.request.headers['via'] = { value: 'nope' }; return event.request }`,
@@ -74,6 +79,7 @@ describe('CloudFront Functions in the pipeline (spec §7)', () => {
               ...assoc('viewer-response', 'add-headers'),
               ViewerProtocolPolicy: 'redirect-to-https',
             }),
+            behavior('/replace/*', 'a', assoc('viewer-response', 'replace-body')),
             behavior('/throws/*', 'a', assoc('viewer-request', 'throws')),
             behavior('/loop/*', 'a', assoc('viewer-request', 'loop')),
             behavior('/invalid/*', 'a', assoc('viewer-request', 'invalid')),
@@ -121,6 +127,15 @@ describe('CloudFront Functions in the pipeline (spec §7)', () => {
     assert.equal(hit.headers['x-cache'], 'Hit from cloudfront')
     assert.equal(hit.headers['x-fn'], 'added')
     assert.equal(hit.text, miss.text)
+  })
+
+  it('viewer-response replaces a streamed, uncached body (the origin body is released safely)', async () => {
+    for (let i = 0; i < 3; i++) {
+      const r = await get('/replace/x')
+      assert.equal(r.text, 'replaced by the function')
+      assert.equal(r.headers['content-length'], String('replaced by the function'.length))
+    }
+    assert.equal((await get('/other')).status, 200, 'the proxy is still serving')
   })
 
   it('viewer-response does not run for an origin 404 (§0 step 20)', async () => {

@@ -1,7 +1,8 @@
 // Sandbox prelude, assembled (spec §7.1–§7.5): the factory the host evaluates once per
 // context. It installs globals and modules, then returns the driver: `invoke(eventText)`
-// runs the handler and answers one JSON string (or '' while a promise is pending), `poll(mode)`
-// reads the settled answer (0) or the logs so far (1), `seal()` ends the compile phase.
+// runs the handler and answers one string (an answer, see finish(), or '' while a promise is
+// pending), `poll(mode)` reads the settled answer (0) or the logs so far (1), `seal()` ends
+// the compile phase.
 
 import { PRELUDE_BUFFER } from './prelude-buffer.js'
 import { PRELUDE_CLOUDFRONT } from './prelude-cloudfront.js'
@@ -59,27 +60,33 @@ function errorKind(e) {
 function fail(e) {
   return '{"ok":0,"k":"' + errorKind(e) + '","m":' + jsonStringify(errorText(e)) + ',"l":[' + logBuf + ']}'
 }
+// With no logs and no origin selections (the common case) the answer is 'R' + the result's
+// JSON, which the host reads without the envelope.
 function finish(v) {
   let body
   try { body = safeStringify(v) } catch (e) { return fail(e) }
+  if (logCount === 0 && originCount === 0) return 'R' + body
   return '{"ok":1,"r":' + body + ',"l":[' + logBuf + '],"o":[' + originBuf + ']}'
 }
 function onSettled(v) { settled = finish(v) }
 function onRejected(e) { settled = fail(e) }
-// The event arrives as three JSON texts joined by newlines (JSON.stringify never emits one):
-// {version, context, viewer}, request, response ('' for viewer-request), then Date's now. request and response
-// are parsed on first access (shared accessors; texts kept per event in a WeakMap), so a
-// function pays only for what it reads.
-const eventTexts = new WeakMap()
+// The event arrives as one text: a letter naming the lazy part ('q' request, 's' response,
+// '-' none) and Date's now, then a newline, the event's JSON (the lazy part, if any, as a
+// placeholder 0 that keeps its key order), then a newline and the lazy part's JSON (JSON never
+// holds a raw newline). The lazy part is parsed on first access (shared accessors; its text
+// kept per event in a WeakMap), so a viewer-response function that never reads the request
+// does not pay for it.
+const requestTexts = new WeakMap()
+const responseTexts = new WeakMap()
 const wmGet = WeakMap.prototype.get
 const wmSet = WeakMap.prototype.set
 function dataProp(obj, name, v) {
   defineProperty(obj, name, { value: v, writable: true, enumerable: true, configurable: true })
 }
-function lazyGetter(name, index) {
+function lazyGetter(name, texts) {
   return {
     get: function () {
-      const v = jsonParse(apply(wmGet, eventTexts, [this])[index])
+      const v = jsonParse(apply(wmGet, texts, [this]))
       dataProp(this, name, v)
       return v
     },
@@ -88,8 +95,8 @@ function lazyGetter(name, index) {
     configurable: true,
   }
 }
-const REQUEST_PROP = lazyGetter('request', 0)
-const RESPONSE_PROP = lazyGetter('response', 1)
+const REQUEST_PROP = lazyGetter('request', requestTexts)
+const RESPONSE_PROP = lazyGetter('response', responseTexts)
 function invoke(eventText) {
   logBuf = ''
   logCount = 0
@@ -100,14 +107,22 @@ function invoke(eventText) {
   if (byteStrings.size > 0) byteStrings = new OSet()
   let r
   try {
-    const parts = eventText.split('\n')
-    nowMs = +parts[3]
-    const ev = jsonParse(parts[0])
-    apply(wmSet, eventTexts, [ev, parts])
-    parts[0] = parts[1]
-    parts[1] = parts[2]
-    defineProperty(ev, 'request', REQUEST_PROP)
-    if (parts[1] !== '') defineProperty(ev, 'response', RESPONSE_PROP)
+    const a = eventText.indexOf('\n')
+    const b = eventText.indexOf('\n', a + 1)
+    nowMs = +eventText.slice(1, a)
+    let ev
+    if (b < 0) {
+      ev = jsonParse(eventText.slice(a + 1))
+    } else {
+      ev = jsonParse(eventText.slice(a + 1, b))
+      if (eventText.charCodeAt(0) === 113) {
+        apply(wmSet, requestTexts, [ev, eventText.slice(b + 1)])
+        defineProperty(ev, 'request', REQUEST_PROP)
+      } else {
+        apply(wmSet, responseTexts, [ev, eventText.slice(b + 1)])
+        defineProperty(ev, 'response', RESPONSE_PROP)
+      }
+    }
     eventType = ev.context.eventType
     r = apply(handlerFn, undefined, [ev])
   } catch (e) { return fail(e) }

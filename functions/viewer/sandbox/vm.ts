@@ -199,7 +199,8 @@ export class Vm {
     const res = ctx.callFunction(fn === 'invoke' ? this.invokeFn : this.pollFn, ctx.undefined, arg)
     arg.dispose()
     if (res.error) return { err: errorText(ctx, res.error) }
-    const out = ctx.typeof(res.value) === 'string' ? ctx.getString(res.value) : ''
+    // The driver's invoke and poll always return a string.
+    const out = ctx.getString(res.value)
     res.value.dispose()
     return { out }
   }

@@ -4,8 +4,7 @@
 // Exits: originResponse with the streaming response; synth with the mapped error; or, when
 // an expired object may stand in (stale-if-error, §4.4), the route of a cached response.
 import { withoutHopByHop } from '../../cloudfront/headers.js'
-import { answerFromObject } from '../../cache/answer.js'
-import { ageSeconds, canServeStaleOnError } from '../../cloudfront/freshness.js'
+import { staleOnError } from '../../cache/admit.js'
 import type { Deps } from '../../deps.js'
 import { EdgeError } from '../../errors.js'
 import type { Exchange } from '../exchange.js'
@@ -28,12 +27,10 @@ export async function fetchOrigin(ex: Exchange, deps: Deps): Promise<Transition>
     if (!(err instanceof EdgeError)) throw err
     deps.log.debug({ reqId: ex.id, origin: origin.id, err: err.cause ?? err }, 'origin failed')
     // §4.4: an expired object stands in for an origin that cannot be reached.
-    const stale = ex.stale
-    const now = deps.clock.nowMs()
-    if (stale !== undefined && canServeStaleOnError(stale, now)) {
-      ex.resultType = 'Hit'
+    const stale = staleOnError(ex, deps, undefined, deps.clock.nowMs())
+    if (stale !== undefined) {
       ex.detailedResult = err.code === 'ORIGIN_TIMEOUT' ? 'OriginReadError' : 'OriginConnectError'
-      ex.response = answerFromObject(stale, ex.headers, ageSeconds(stale, now))
+      ex.response = stale
       return afterStored(ex)
     }
     return { to: 'synth', synth: { kind: 'error', code: err.code } }

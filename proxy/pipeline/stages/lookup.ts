@@ -44,7 +44,7 @@ function find(
   const object = deps.cache.get(key)
   if (object !== undefined && varyMatches(object, ex.headers)) {
     const state = freshnessOf(object, now)
-    if (state === 'fresh') return serve(ex, deps, object, now)
+    if (state === 'fresh' || object.staleServedUntilMs > now) return serve(ex, deps, object, now)
     if (state === 'stale-while-revalidate') {
       refreshInBackground(ex, deps, object)
       return serve(ex, deps, object, now)

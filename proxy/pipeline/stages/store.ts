@@ -7,12 +7,12 @@
 // Exits: via route.ts — viewerResponse, errorPage or deliver.
 import { answerFromObject } from '../../cache/answer.js'
 import { originControlled } from '../../cache/vary.js'
-import { admitResponse, refreshedObject } from '../../cache/admit.js'
-import { ageSeconds, canServeStaleOnError } from '../../cloudfront/freshness.js'
+import { admitResponse, refreshedObject, staleOnError } from '../../cache/admit.js'
+import { ageSeconds } from '../../cloudfront/freshness.js'
 import type { Deps } from '../../deps.js'
 import { EdgeError } from '../../errors.js'
 import { discardBody } from '../../origin/discard.js'
-import type { Exchange } from '../exchange.js'
+import type { Exchange, PendingResponse } from '../exchange.js'
 import type { Transition } from '../states.js'
 import { afterStored } from './route.js'
 
@@ -43,15 +43,18 @@ async function decide(ex: Exchange, deps: Deps, outcome: Outcome): Promise<Trans
     discardBody(r.body)
     const refreshed = refreshedObject(stale, r.headers, now, ex, deps)
     deps.cache.countHit('refresh')
-    outcome.shareable = true
     ex.resultType = 'RefreshHit'
     ex.response = answerFromObject(refreshed, ex.headers, ageSeconds(refreshed, now))
+    // The 304's Set-Cookie goes to this viewer only (never stored, never to followers).
+    const cookie = r.headers['set-cookie']
+    outcome.shareable = cookie === undefined
+    if (cookie !== undefined) withOwnCookie(ex.response, cookie)
     return afterStored(ex)
   }
-  if (stale !== undefined && r.status >= 500 && canServeStaleOnError(stale, now)) {
+  const standIn = staleOnError(ex, deps, r.status, now)
+  if (standIn !== undefined) {
     discardBody(r.body)
-    ex.resultType = 'Hit'
-    ex.response = answerFromObject(stale, ex.headers, ageSeconds(stale, now))
+    ex.response = standIn
     return afterStored(ex)
   }
 
@@ -76,4 +79,11 @@ async function decide(ex: Exchange, deps: Deps, outcome: Outcome): Promise<Trans
     if (admitted.setCookie !== undefined) ex.response.headers['set-cookie'] = admitted.setCookie
   }
   return afterStored(ex)
+}
+
+/** Gives one viewer's response its own Set-Cookie, on a copy of any shared cached headers. */
+function withOwnCookie(r: PendingResponse, cookie: string | string[]): void {
+  const age = r.hit === undefined ? {} : { age: String(r.hit.age) }
+  r.headers = { ...r.headers, ...age, 'set-cookie': cookie }
+  delete r.hit
 }

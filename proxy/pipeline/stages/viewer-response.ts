@@ -5,6 +5,7 @@
 // Exits: deliver, or synth when the function fails.
 import { viewerResponseEvent } from '../../../functions/viewer/event.js'
 import { interpretViewerResponseResult } from '../../../functions/viewer/result.js'
+import { discardBody } from '../../origin/discard.js'
 import type { Exchange } from '../exchange.js'
 import type { Transition } from '../states.js'
 
@@ -37,7 +38,7 @@ export function viewerResponse(ex: Exchange): Transition {
   const out = { ...result.headers }
   let body = r.body
   if (result.body !== undefined) {
-    if (body !== null && !Buffer.isBuffer(body)) body.destroy()
+    discardBody(body)
     body = result.body
     out['content-length'] = String(result.body.length)
     delete out['content-encoding']
