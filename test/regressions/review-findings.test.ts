@@ -14,8 +14,7 @@ describe('review regressions', () => {
     source.push(Buffer.alloc(10))
     source.push(Buffer.alloc(10))
     const collected = await collectBody(source, 15)
-    assert.equal(collected.kind, 'too-large')
-    if (collected.kind !== 'too-large') return
+    if (collected.kind !== 'too-large') assert.fail('expected too-large')
     collected.stream.destroy()
     await new Promise((resolve) => setImmediate(resolve))
     assert.equal(source.destroyed, true)
