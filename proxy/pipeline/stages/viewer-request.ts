@@ -11,6 +11,7 @@ import type { ViewerFunction } from '../../../functions/viewer/types.js'
 import { SWITCHES } from '../../cloudfront/switches.js'
 import type { HeaderRecord } from '../../http-types.js'
 import type { Exchange } from '../exchange.js'
+import { functionFailure, functionRequestInput } from '../function-call.js'
 import { chooseOrigin } from '../function-origin.js'
 import type { Transition } from '../states.js'
 
@@ -36,24 +37,13 @@ export function viewerRequest(ex: Exchange): Transition {
 
 /** Runs the function; returns the edge to take when it answered or failed, else undefined. */
 function runFunction(ex: Exchange, fn: ViewerFunction): Transition | undefined {
-  const v = ex.viewer
-  const event = viewerRequestEvent({
-    method: v.method,
-    uri: ex.uri,
-    querystring: ex.querystring,
-    headers: ex.headers,
-    rawHeaders: v.rawHeaders,
-    clientIp: v.clientIp,
-    requestId: ex.id,
-    distributionDomainName: ex.dist.distributionDomain,
-    distributionId: ex.dist.distributionId,
-  })
+  const event = viewerRequestEvent(functionRequestInput(ex))
   const run = fn.invoke(event)
   ex.functionUtilization = run.computeUtilization
-  if (!run.ok) return functionError(ex, 'FUNCTION_EXECUTION_ERROR', `${fn.name}: ${run.message}`)
+  if (!run.ok) return functionFailure(ex, 'FUNCTION_EXECUTION_ERROR', `${fn.name}: ${run.message}`)
   const result = interpretViewerRequestResult(run.result, event)
   if (result.kind === 'invalid') {
-    return functionError(ex, 'FUNCTION_INVALID_RESULT', `${fn.name}: ${result.reason}`)
+    return functionFailure(ex, 'FUNCTION_INVALID_RESULT', `${fn.name}: ${result.reason}`)
   }
   if (result.kind === 'response') {
     ex.resultType = 'FunctionGeneratedResponse'
@@ -73,17 +63,8 @@ function runFunction(ex: Exchange, fn: ViewerFunction): Transition | undefined {
       run.originSelections,
     )
     if (typeof chosen === 'string')
-      return functionError(ex, 'FUNCTION_INVALID_RESULT', `${fn.name}: ${chosen}`)
+      return functionFailure(ex, 'FUNCTION_INVALID_RESULT', `${fn.name}: ${chosen}`)
     ex.originOverride = chosen
   }
   return undefined
-}
-
-function functionError(
-  ex: Exchange,
-  code: 'FUNCTION_EXECUTION_ERROR' | 'FUNCTION_INVALID_RESULT',
-  detail: string,
-): Transition {
-  ex.detailedResult = detail
-  return { to: 'synth', synth: { kind: 'error', code } }
 }

@@ -7,6 +7,7 @@ import { viewerResponseEvent } from '../../../functions/viewer/event.js'
 import { interpretViewerResponseResult } from '../../../functions/viewer/result.js'
 import { discardBody } from '../../origin/discard.js'
 import type { Exchange } from '../exchange.js'
+import { functionFailure, functionRequestInput } from '../function-call.js'
 import type { Transition } from '../states.js'
 
 const TO_DELIVER: Transition = { to: 'deliver' }
@@ -15,26 +16,14 @@ export function viewerResponse(ex: Exchange): Transition {
   const fn = ex.behavior.viewerResponseFunction
   const r = ex.response
   if (fn === undefined || r === undefined) return TO_DELIVER
-  const v = ex.viewer
-  const request = {
-    method: v.method,
-    uri: ex.uri,
-    querystring: ex.querystring,
-    headers: ex.headers,
-    rawHeaders: v.rawHeaders,
-    clientIp: v.clientIp,
-    requestId: ex.id,
-    distributionDomainName: ex.dist.distributionDomain,
-    distributionId: ex.dist.distributionId,
-  }
   const headers = r.hit === undefined ? r.headers : { ...r.headers, age: String(r.hit.age) }
-  const event = viewerResponseEvent(request, { status: r.status, headers })
+  const event = viewerResponseEvent(functionRequestInput(ex), { status: r.status, headers })
   const run = fn.invoke(event)
   ex.functionUtilization = Math.max(ex.functionUtilization ?? 0, run.computeUtilization)
-  if (!run.ok) return failed(ex, 'FUNCTION_EXECUTION_ERROR', `${fn.name}: ${run.message}`)
+  if (!run.ok) return functionFailure(ex, 'FUNCTION_EXECUTION_ERROR', `${fn.name}: ${run.message}`)
   const result = interpretViewerResponseResult(run.result, event)
   if (result.kind === 'invalid')
-    return failed(ex, 'FUNCTION_INVALID_RESULT', `${fn.name}: ${result.reason}`)
+    return functionFailure(ex, 'FUNCTION_INVALID_RESULT', `${fn.name}: ${result.reason}`)
   const out = { ...result.headers }
   let body = r.body
   if (result.body !== undefined) {
@@ -51,13 +40,4 @@ export function viewerResponse(ex: Exchange): Transition {
   }
   ex.response = { status: result.status, headers: out, body }
   return TO_DELIVER
-}
-
-function failed(
-  ex: Exchange,
-  code: 'FUNCTION_EXECUTION_ERROR' | 'FUNCTION_INVALID_RESULT',
-  detail: string,
-): Transition {
-  ex.detailedResult = detail
-  return { to: 'synth', synth: { kind: 'error', code } }
 }
