@@ -48,7 +48,7 @@ function step(ex: Exchange, edge: Transition, ctx: RunContext): Step {
     case 'store':
       return store(ex, ctx.deps)
     case 'errorPage':
-      return errorPage(ex)
+      return errorPage(ex, ctx.deps)
     case 'viewerResponse':
       return viewerResponse(ex)
     case 'deliver':

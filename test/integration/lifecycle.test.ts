@@ -72,11 +72,11 @@ describe('the default distribution (npm start)', () => {
     }
   })
 
-  it('a missing file → 404 from the directory origin', async () => {
+  it("a missing file → 404 from the directory origin, answered with the site's 404 page", async () => {
     const r = await request(`${proxy.url}/no-such-page.html`)
     assert.equal(r.statusCode, 404)
     assert.equal(r.headers['x-cache'], 'Error from cloudfront')
-    await r.body.dump()
+    assert.match(await r.body.text(), /404/)
   })
 
   it('/api/… → JSON from the second origin', async () => {
