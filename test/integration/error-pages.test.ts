@@ -2,22 +2,14 @@
 // is cached there; ResponseCode replaces the status; CloudFront's own 502s get pages too; a
 // page that cannot be had yields its own status; viewer-response functions do not run.
 import assert from 'node:assert/strict'
-import { createServer } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { request } from 'undici'
 import type { Edgeproxy } from '../../proxy/main.js'
 import { startOrigin, type TestOrigin } from '../helpers/origin.js'
+import { closedPort } from '../helpers/ports.js'
 import { behavior, customOrigin, startProxy } from '../helpers/proxy.js'
 
 const OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6'
-
-async function closedPort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const port = (s.address() as { port: number }).port
-  await new Promise<void>((r) => s.close(() => r()))
-  return port
-}
 
 describe('custom error responses (spec §5)', () => {
   let app: TestOrigin

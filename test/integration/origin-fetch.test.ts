@@ -3,22 +3,13 @@
 // 504 past OriginReadTimeout, OriginPath and custom headers.
 import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
-import { createServer } from 'node:net'
 import { Readable } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
 import { request } from 'undici'
 import type { Edgeproxy } from '../../proxy/main.js'
 import { startOrigin, type TestOrigin } from '../helpers/origin.js'
+import { closedPort } from '../helpers/ports.js'
 import { behavior, customOrigin, startProxy } from '../helpers/proxy.js'
-
-/** A port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const port = (s.address() as { port: number }).port
-  await new Promise<void>((r) => s.close(() => r()))
-  return port
-}
 
 describe('origin fetch (spec §1.3, §3.4, §9)', () => {
   let origin: TestOrigin
