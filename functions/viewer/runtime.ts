@@ -75,7 +75,7 @@ export function compileViewerFunction(spec: ViewerFunctionSpec): ViewerFunction 
 class CompiledFunction implements ViewerFunction {
   readonly name: string
   readonly runtime: FunctionRuntime
-  private readonly clock: Clock = { deadline: Infinity, fired: false }
+  private readonly clock: Clock = { deadline: Infinity, fired: false, overdue: 0 }
   private vm: Vm | undefined
   private disposed = false
   private readonly mod: QuickJSWASMModule
@@ -101,6 +101,7 @@ class CompiledFunction implements ViewerFunction {
     const json = eventText(event, Date.now())
     const clock = this.clock
     clock.fired = false
+    clock.overdue = 0
     clock.deadline = start + this.budgetMs
     try {
       let res = vm.call('invoke', json)
@@ -173,6 +174,7 @@ class CompiledFunction implements ViewerFunction {
 
   private logsOf(vm: Vm): string[] {
     this.clock.fired = false
+    this.clock.overdue = 0
     this.clock.deadline = performance.now() + this.budgetMs
     const res = vm.call('poll', 1)
     return 'out' in res && res.out !== '' ? (JSON.parse(res.out) as string[]) : []

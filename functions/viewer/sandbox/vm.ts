@@ -22,10 +22,16 @@ export const MAX_STACK_BYTES = 256 * 1024
 /** Wall-time budget for the prelude plus the function's top-level code at compile. */
 const COMPILE_BUDGET_MS = 1000
 
-/** The invocation deadline the interrupt handler reads; `fired` records an interrupt. */
+/**
+ * The invocation deadline the interrupt handler reads; `fired` records an interrupt. The
+ * budget is wall time, so one poll past the deadline can be a stall of the whole process (a
+ * busy machine, a GC): only a second poll past it — the function is still running — fires.
+ * `overdue` counts those polls and is reset with the deadline.
+ */
 export interface Clock {
   deadline: number
   fired: boolean
+  overdue: number
 }
 
 const MODULE_SYNTAX = /^[ \t]*(?:import[\s{*'"]|export[\s{*])/m
@@ -112,7 +118,7 @@ export class Vm {
       rt.setMemoryLimit(MEMORY_LIMIT_BYTES)
       rt.setMaxStackSize(MAX_STACK_BYTES)
       rt.setInterruptHandler(() =>
-        performance.now() > clock.deadline ? (clock.fired = true) : false,
+        performance.now() > clock.deadline && ++clock.overdue >= 2 ? (clock.fired = true) : false,
       )
       rt.setModuleLoader(
         (name) => moduleSource(name) ?? { error: new Error(`Cannot find module '${name}'`) },
@@ -120,6 +126,7 @@ export class Vm {
       const c = (ctx = rt.newContext())
       clock.deadline = performance.now() + COMPILE_BUDGET_MS
       clock.fired = false
+      clock.overdue = 0
       const hostFn = keep(c.newFunction('host', (...args) => hostOp(c, spec.kvs, args)))
       const factory = keep(c.unwrapResult(c.evalCode(PRELUDE, 'prelude.js', { strict: true })))
       const kvs = spec.kvs
