@@ -42,6 +42,12 @@ export const ERRORS = {
     detail: 'InvalidRequest',
     cause: 'The distribution is disabled and accepts no requests.',
   },
+  // §6.6; until verification lands (#7) every request to a signed behavior gets it.
+  SIGNATURE_REQUIRED: {
+    status: 403,
+    detail: 'Error',
+    cause: 'Missing Key-Pair-Id query parameter or cookie value',
+  },
   ORIGIN_CONNECT: {
     status: 502,
     detail: 'OriginConnectError',

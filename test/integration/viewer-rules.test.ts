@@ -126,3 +126,30 @@ describe('viewer rules (spec §11.5, §11.6, §11.9)', () => {
     }
   })
 })
+
+describe('behaviors that require signed URLs (spec §6, until verification lands)', () => {
+  it('fail closed: 403 MissingKey, and the origin is never asked', async () => {
+    const origin = await startOrigin()
+    const proxy = await startProxy({
+      DistributionConfig: {
+        Origins: [customOrigin('o', origin.port)],
+        DefaultCacheBehavior: behavior(undefined, 'o'),
+        CacheBehaviors: [behavior('/private/*', 'o', { TrustedKeyGroups: ['kg-1'] })],
+      },
+      KeyGroups: [{ Id: 'kg-1', Name: 'kg-1', PublicKeys: [] }],
+    })
+    try {
+      const r = await request(`${proxy.url}/private/report.pdf`)
+      assert.equal(r.statusCode, 403)
+      assert.equal(r.headers['content-type'], 'text/xml')
+      assert.match(await r.body.text(), /<Code>MissingKey<\/Code>/)
+      assert.equal(origin.requests.length, 0)
+      const open = await request(`${proxy.url}/public`)
+      assert.equal(open.statusCode, 200)
+      await open.body.dump()
+    } finally {
+      await proxy.close()
+      await origin.close()
+    }
+  })
+})

@@ -1,9 +1,17 @@
 // authorize — signed URL / signed cookie verification (spec §6, §0 step 7). Behaviors without
-// trusted key groups or signers pass straight through; verification lands with the
-// private-content issue. Exits: viewerRequest, or synth 403.
+// trusted key groups or signers pass straight through. Verification lands with issue #7;
+// until then a behavior that requires signatures fails closed: every request gets the 403
+// CloudFront sends for a request without a valid signature (§6.6), never the content.
+// Exits: viewerRequest, or synth 403.
 import type { Exchange } from '../exchange.js'
 import type { Transition } from '../states.js'
 
-export function authorize(_ex: Exchange): Transition {
-  return { to: 'viewerRequest' }
+const TO_VIEWER_REQUEST: Transition = { to: 'viewerRequest' }
+const REFUSED: Transition = { to: 'synth', synth: { kind: 'error', code: 'SIGNATURE_REQUIRED' } }
+
+export function authorize(ex: Exchange): Transition {
+  const b = ex.behavior.config
+  if (b.trustedKeyGroups.length === 0 && b.trustedSigners.length === 0) return TO_VIEWER_REQUEST
+  ex.detailedResult = 'signed URLs are not verified yet: private content is refused'
+  return REFUSED
 }

@@ -22,8 +22,15 @@ export function synth(ex: Exchange, spec: SynthSpec): Transition {
   }
 
   const def = ERRORS[spec.code]
-  const body = Buffer.from(errorPageHtml(def.status, spec.detail ?? def.cause, ex.id), 'latin1')
+  const xml = spec.code === 'SIGNATURE_REQUIRED'
+  // §6.6: signature failures are S3-style XML; every other CloudFront error is the HTML page.
+  const body = xml
+    ? Buffer.from(
+        `<?xml version="1.0" encoding="UTF-8"?><Error><Code>MissingKey</Code><Message>${def.cause}</Message></Error>`,
+      )
+    : Buffer.from(errorPageHtml(def.status, spec.detail ?? def.cause, ex.id), 'latin1')
   const headers = errorPageHeaders(body.length)
+  if (xml) headers['content-type'] = 'text/xml'
   // §11.9: an oversized request is answered and the connection closed.
   if (def.status === 413) headers['connection'] = 'close'
   ex.resultType = 'Error'
