@@ -2,7 +2,11 @@
 // whole body read within MaxObjectSizeMB (never stored when incomplete), compression once at
 // store time, Set-Cookie kept out of the stored copy when the origin asks, and the refresh of
 // a stored object by a 304 (its headers updated, its TTL computed anew).
-import { DEFAULT_ERROR_CACHING_MIN_TTL, decideCaching } from '../cloudfront/cacheability.js'
+import {
+  DEFAULT_ERROR_CACHING_MIN_TTL,
+  decideCaching,
+  isUncacheableForCollapsing,
+} from '../cloudfront/cacheability.js'
 import { chooseEncoding, compressedHeaders } from '../cloudfront/compression.js'
 import type { NormalizedAcceptEncoding } from '../cloudfront/compression.js'
 import { ageSeconds, canServeStaleOnError, keepUntilMs } from '../cloudfront/freshness.js'
@@ -27,6 +31,8 @@ export interface Admitted {
   readonly object: CachedObject
   /** Set-Cookie of this response when the stored copy does not carry it. */
   readonly setCookie: string | string[] | undefined
+  /** §11.1: whether requests collapsed on this one may be answered from the stored object. */
+  readonly shareable: boolean
 }
 
 /**
@@ -106,6 +112,8 @@ export async function admitResponse(
   return {
     object,
     setCookie: strip && b.policies.legacy?.stripSetCookie !== true ? setCookie : undefined,
+    // Not when it cannot be reused at once (TTL 0) or it sets a cookie for this viewer.
+    shareable: !isUncacheableForCollapsing(decision) && object.headers['set-cookie'] === undefined,
   }
 }
 

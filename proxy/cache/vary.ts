@@ -3,6 +3,7 @@
 // does not store `Vary: *`. When a behavior leaves freshness to the origin (MinTTL 0 and
 // DefaultTTL 0, the RFC 9111 mode of issue #4) a stored response is also reused only for
 // requests whose varied header values match the request that fetched it.
+import { varyAction } from '../cloudfront/cacheability.js'
 import type { BehaviorPolicies } from '../cloudfront/policy-types.js'
 import type { HeaderRecord } from '../http-types.js'
 import type { CachedObject } from './store.js'
@@ -24,15 +25,19 @@ export function planVary(
   viewer: Viewer,
 ): VaryPlan {
   if (vary === undefined) return { store: true, header: undefined, match: undefined }
-  const names = (Array.isArray(vary) ? vary.join(',') : vary)
-    .split(',')
-    .map((n) => n.trim())
-    .filter((n) => n !== '')
-  if (names.includes('*')) return { store: false, header: '*', match: undefined }
-  const kept = names.filter((n) => keeps(policies, n.toLowerCase()))
-  const header = kept.length === 0 ? undefined : kept.join(', ')
-  if (!originControlled(policies)) return { store: true, header, match: undefined }
-  const varied = kept.map((n) => n.toLowerCase()).filter((n) => n !== 'accept-encoding')
+  const names = (Array.isArray(vary) ? vary.join(',') : vary).split(',').map((n) => n.trim())
+  // The §4.5 rewrite (cacheability.ts) keeps the names CloudFront keys on or forwards.
+  const forwarded = names.map((n) => n.toLowerCase()).filter((n) => forwards(policies, n))
+  const action = varyAction(vary, [...policies.cache.headers.names, ...forwarded])
+  if (action.bypassCache) return { store: false, header: '*', match: undefined }
+  const header = action.vary
+  if (header === undefined || !originControlled(policies)) {
+    return { store: true, header, match: undefined }
+  }
+  const varied = header
+    .split(', ')
+    .map((n) => n.toLowerCase())
+    .filter((n) => n !== 'accept-encoding')
   if (varied.length === 0) return { store: true, header, match: undefined }
   return {
     store: true,
@@ -56,10 +61,8 @@ export function originControlled(p: BehaviorPolicies): boolean {
   return !p.cachingDisabled && p.cache.minTtl === 0 && p.cache.defaultTtl === 0
 }
 
-/** The Vary names CloudFront keeps (§4.5): Accept-Encoding, Cookie, keyed or forwarded ones. */
-function keeps(p: BehaviorPolicies, name: string): boolean {
-  if (name === 'accept-encoding' || name === 'cookie') return true
-  if (p.cache.headers.names.includes(name)) return true
+/** Whether the origin request policy forwards a header (so a Vary on it stays, §4.5). */
+function forwards(p: BehaviorPolicies, name: string): boolean {
   const orp = p.originRequest?.headers
   if (orp === undefined) return false
   switch (orp.behavior) {

@@ -55,8 +55,8 @@ export interface CompiledDistribution {
   readonly pop: string
   /** '' or `/index.html`. */
   readonly defaultRootPath: string
-  /** Statuses with a CustomErrorResponse (spec §5). */
-  readonly customErrorCodes: ReadonlySet<number>
+  /** Statuses whose CustomErrorResponse has a page (spec §5): the page and the status to send. */
+  readonly errorPages: ReadonlyMap<number, { readonly path: string; readonly status: number }>
   /** ErrorCachingMinTTL by status, where configured (spec §4.3). */
   readonly errorCachingMinTtl: ReadonlyMap<number, number>
 }
@@ -120,7 +120,13 @@ export function compileDistribution(
     },
     pop: config.server.pop,
     defaultRootPath: d.defaultRootObject === '' ? '' : `/${d.defaultRootObject}`,
-    customErrorCodes: new Set(d.customErrorResponses.map((c) => c.errorCode)),
+    errorPages: new Map(
+      d.customErrorResponses.flatMap((c) =>
+        c.responsePagePath === undefined || c.responsePagePath === ''
+          ? []
+          : [[c.errorCode, { path: c.responsePagePath, status: c.responseCode ?? c.errorCode }]],
+      ),
+    ),
     errorCachingMinTtl: new Map(
       d.customErrorResponses.map((c) => [c.errorCode, c.errorCachingMinTtl]),
     ),

@@ -39,7 +39,7 @@ export type Transition =
  * - originRequest → store: an origin-request function generated the response (it is cached).
  * - fetch → synth: origin unreachable / timed out (502/504); → viewerResponse: it failed but a
  *   stale object may be served instead (§4.4 stale-if-error); → originResponse otherwise.
- * - store → errorPage: 4xx/5xx with a custom error response; → deliver: other ≥ 400 (the
+ * - store → errorPage: 4xx/5xx with a custom error page; → deliver: other ≥ 400 (the
  *   viewer-response function does not run for them); → viewerResponse: the rest;
  *   → synth: the origin body failed before it was complete (never stored, 502).
  * - synth → errorPage: a generated error the distribution has a custom page for.

@@ -2,8 +2,8 @@
 // has a ResponsePagePath, the page is fetched as a GET through the behavior whose pattern
 // matches the page path (its cache and origin; no viewer functions) and returned with
 // ResponseCode (or the original status). If the page cannot be had, the page fetch's own
-// status is returned without a page (§5 step 4). Without a page path only the error caching
-// TTL was customized and the error goes out as it is. Exits: deliver.
+// status is returned without a page (§5 step 4). Entries without a page path only tune error
+// caching and never come here. Exits: deliver.
 import type { Deps } from '../../deps.js'
 import { discardBody } from '../../origin/discard.js'
 import type { Exchange, PendingResponse } from '../exchange.js'
@@ -19,11 +19,10 @@ const TO_DELIVER: Transition = { to: 'deliver' }
 
 export async function errorPage(ex: Exchange, deps: Deps): Promise<Transition> {
   const status = ex.response?.status ?? 502
-  const custom = ex.dist.config.distribution.customErrorResponses.find(
-    (c) => c.errorCode === status,
-  )
-  if (custom?.responsePagePath === undefined || custom.responsePagePath === '') return TO_DELIVER
-  const page = await fetchPage(ex, deps, custom.responsePagePath)
+  const custom = ex.dist.errorPages.get(status)
+  // route.ts and synth.ts only come here for statuses that have a page.
+  if (custom === undefined) throw new Error(`no error page for ${String(status)}`)
+  const page = await fetchPage(ex, deps, custom.path)
   discardBody(ex.response?.body)
   ex.resultType = 'Error'
   if (page.status >= 400) {
@@ -33,7 +32,7 @@ export async function errorPage(ex: Exchange, deps: Deps): Promise<Transition> {
   }
   const headers = { ...page.headers }
   delete headers['age']
-  ex.response = { status: custom.responseCode ?? status, headers, body: page.body }
+  ex.response = { status: custom.status, headers, body: page.body }
   return TO_DELIVER
 }
 

@@ -1,5 +1,5 @@
 // Where a response goes once the cache has had its say (spec §0 steps 18–20): 4xx/5xx with a
-// custom error response → errorPage; other 4xx/5xx → deliver with X-Cache Error (the
+// custom error page → errorPage; other 4xx/5xx → deliver with X-Cache Error (the
 // viewer-response function does not run for them); everything else → viewerResponse.
 import type { Exchange } from '../exchange.js'
 import type { Transition } from '../states.js'
@@ -12,6 +12,6 @@ export function afterStored(ex: Exchange): Transition {
   const status = ex.response?.status ?? 502
   if (status < 400) return TO_VIEWER_RESPONSE
   ex.resultType = 'Error'
-  const custom = ex.dist.customErrorCodes.has(status)
+  const custom = ex.dist.errorPages.has(status)
   return custom ? TO_ERROR_PAGE : TO_DELIVER
 }

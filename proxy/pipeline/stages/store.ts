@@ -71,9 +71,7 @@ async function decide(ex: Exchange, deps: Deps, outcome: Outcome): Promise<Trans
     return { to: 'synth', synth: { kind: 'error', code: err.code, detail: err.message } }
   }
   if (admitted !== undefined) {
-    // Followers may use the stored object, unless it sets a cookie for this viewer (§11.1).
-    outcome.shareable =
-      admitted.object.headers['set-cookie'] === undefined && admitted.setCookie === undefined
+    outcome.shareable = admitted.shareable && admitted.setCookie === undefined
     ex.response = answerFromObject(admitted.object, ex.headers, undefined)
     // The viewer who caused the fetch gets the cookies even when the cache keeps none.
     if (admitted.setCookie !== undefined) ex.response.headers['set-cookie'] = admitted.setCookie

@@ -36,6 +36,6 @@ export function synth(ex: Exchange, spec: SynthSpec): Transition {
   ex.resultType = 'Error'
   ex.detailedResult = def.detail
   ex.response = { status: def.status, headers, body }
-  const custom = ex.dist.customErrorCodes.has(def.status)
+  const custom = ex.dist.errorPages.has(def.status)
   return custom && def.status !== 413 ? { to: 'errorPage' } : { to: 'deliver' }
 }
