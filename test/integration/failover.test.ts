@@ -4,6 +4,7 @@
 // cached like any other, and an error from it takes the normal error path.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { pino } from 'pino'
 import { request } from 'undici'
 import type { Edgeproxy } from '../../proxy/main.js'
 import { startOrigin, type TestOrigin } from '../helpers/origin.js'
@@ -49,6 +50,11 @@ describe('origin-group failover (spec §1.4)', () => {
   let p: TestOrigin
   let s: TestOrigin
   let proxy: Edgeproxy
+  const logs: Record<string, unknown>[] = []
+  const logger = pino(
+    { level: 'info' },
+    { write: (line: string) => logs.push(JSON.parse(line) as Record<string, unknown>) },
+  )
 
   before(async () => {
     p = await startOrigin((req, res) => {
@@ -107,6 +113,7 @@ describe('origin-group failover (spec §1.4)', () => {
       },
       {
         files: FILES,
+        logger,
         originOverrides: new Map([
           ['p', p.url],
           ['s', s.url],
@@ -126,6 +133,14 @@ describe('origin-group failover (spec §1.4)', () => {
     const r = await request(`${proxy.url}${path}`, { method })
     return { status: r.statusCode, headers: r.headers, text: await r.body.text() }
   }
+  const logged = async (match: (l: Record<string, unknown>) => boolean) => {
+    for (let i = 0; i < 100; i++) {
+      const line = logs.find(match)
+      if (line !== undefined) return line
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    return assert.fail('no such log line')
+  }
   /** Requests each origin received for `path` (either side of an OriginPath). */
   const seen = (o: TestOrigin, path: string) => o.requests.filter((r) => r.url.endsWith(path))
 
@@ -138,6 +153,22 @@ describe('origin-group failover (spec §1.4)', () => {
     }
     assert.equal(seen(p, '/s503/a').length, 2)
     assert.equal(seen(s, '/s503/a').length, 2)
+  })
+
+  it('the failover is logged, and the access line names the origin that answered', async () => {
+    const r = await send('/s503/logged')
+    const id = r.headers['x-amz-cf-id']
+    const failover = logs.find((l) => l['msg'] === 'origin failover' && l['reqId'] === id)
+    assert.deepEqual(
+      [failover?.['group'], failover?.['primary'], failover?.['secondary'], failover?.['reason']],
+      ['g', 'p', 's', 'status 503'],
+    )
+    // The access line is written once the response is done, maybe just after the viewer has it.
+    const access = await logged((l) => l['msg'] === 'access' && l['reqId'] === id)
+    assert.equal(access['origin'], 's')
+    assert.deepEqual(access['failedOver'], { group: 'g', primary: 'p', reason: 'status 503' })
+    await send('/refused/logged')
+    assert.ok(logs.some((l) => l['primary'] === 'refused' && l['reason'] === 'connect failure'))
   })
 
   it('a configured 404 fails over', async () => {
@@ -170,6 +201,7 @@ describe('origin-group failover (spec §1.4)', () => {
     assert.equal(r.status, 200)
     assert.equal(r.text, 'S /backup/stall/a secondary')
     assert.equal(seen(p, '/stall/a').length, 1)
+    assert.ok(logs.some((l) => l['primary'] === 'p' && l['reason'] === 'timeout'))
   })
 
   it('a status not in the list is returned, with its custom error page (§5)', async () => {
