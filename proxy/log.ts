@@ -1,5 +1,6 @@
 // Logging (design.md §1): one pino root; one structured access line per request at `done`
-// (request id, method, uri, status, bytes, duration, behavior, origin, result type).
+// (request id, method, uri, status, bytes, duration, behavior, origin — the one that
+// answered — and the failover from an origin group's primary if any, result type).
 // LOG_LEVEL sets the level (default info); `silent` turns logging off.
 import { pino, type Logger } from 'pino'
 import type { Exchange } from './pipeline/exchange.js'
@@ -22,6 +23,7 @@ export function logAccess(log: Logger, ex: Exchange, nowMs: number): void {
       originMs: ex.originMs,
       behavior: ex.behavior.id,
       origin: ex.origin?.id,
+      failedOver: ex.failedOver,
       result: ex.resultType,
       detailedResult: ex.detailedResult,
       functionUtilization: ex.functionUtilization,

@@ -144,6 +144,8 @@ function newExchange(
     originOverride: undefined,
     functionUtilization: undefined,
     origin: undefined,
+    failoverGroup: undefined,
+    failedOver: undefined,
     originRequest: undefined,
     response: undefined,
     resultType: 'Miss',

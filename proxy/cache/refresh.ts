@@ -26,7 +26,12 @@ export function refreshInBackground(ex: Exchange, deps: Deps, object: CachedObje
 async function run(sub: Exchange, deps: Deps): Promise<void> {
   try {
     originRequest(sub)
-    const fetched = await fetchOrigin(sub, deps)
+    let fetched = await fetchOrigin(sub, deps)
+    if (fetched.to === 'originRequest') {
+      // §1.4: the primary of an origin group failed; the secondary is asked once.
+      originRequest(sub)
+      fetched = await fetchOrigin(sub, deps)
+    }
     if (fetched.to === 'originResponse') await store(sub, deps)
   } finally {
     sub.releaseCollapse?.(false)

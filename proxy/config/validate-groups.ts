@@ -1,10 +1,10 @@
 // Origin groups for failover (spec/cloudfront.md §1.4): exactly two member origins (primary,
 // then secondary) and failover status codes from 400, 403, 404, 416, 500, 502, 503, 504.
 // Origin and origin group Ids share one namespace.
+import { FAILOVER_STATUS_CODES as FAILOVER_CODES } from '../cloudfront/failover.js'
 import type { Reader, Rec } from './fields.js'
 import type { OriginGroupConfig } from './types.js'
 
-const FAILOVER_CODES = [400, 403, 404, 416, 500, 502, 503, 504]
 const GROUP_FIELDS = new Set(['Id', 'FailoverCriteria', 'Members', 'SelectionCriteria'])
 
 export function readOriginGroups(

@@ -9,7 +9,8 @@ import type { CachedObject } from '../cache/store.js'
 import type { CompiledBehavior, CompiledDistribution } from '../config/compile.js'
 import type { OriginConfig } from '../config/types.js'
 import type { HeaderRecord, OriginRequest } from '../http-types.js'
-import type { ChosenOrigin } from './function-origin.js'
+import type { FailoverReason } from '../cloudfront/failover.js'
+import type { ChosenOrigin, FailoverGroup } from './function-origin.js'
 
 export interface ViewerRequest {
   readonly method: string
@@ -63,8 +64,12 @@ export interface Exchange {
   originOverride: ChosenOrigin | undefined
   /** Compute utilization of the functions that ran (for the access log and metrics). */
   functionUtilization: number | undefined
-  /** The origin chosen for this request, once known. */
+  /** The origin chosen for this request, once known (the secondary after a failover). */
   origin: OriginConfig | undefined
+  /** Set by originRequest while the origin is a group's primary: fetch may fail over (§1.4). */
+  failoverGroup: FailoverGroup | undefined
+  /** Set by fetch when it left the primary: originRequest then builds for the secondary. */
+  failedOver: FailedOver | undefined
   originRequest: OriginRequest | undefined
   response: PendingResponse | undefined
   resultType: ResultType
@@ -81,4 +86,11 @@ export interface Exchange {
   releaseCollapse: Release | undefined
   /** When the origin fetch started: objects invalidated after it are not stored. */
   fetchStartedAtMs: number
+}
+
+/** A failover that happened (§1.4), for the secondary's request and the logs. */
+export interface FailedOver {
+  readonly group: string
+  readonly primary: string
+  readonly reason: FailoverReason
 }

@@ -1,48 +1,101 @@
-// The origin a viewer-request function chose (spec §7.5): selectRequestOriginById switches to
-// another configured origin; updateRequestOrigin changes properties of the behavior's origin
-// (unspecified ones inherit); createRequestOriginGroup builds an ad-hoc failover group, whose
-// primary is used until origin failover lands. Selections apply in call order.
-import type { CompiledDistribution } from '../config/compile.js'
+// The origin a request goes to (spec §1.4, §7.5): the behavior's origin or origin group, as a
+// viewer-request function may have changed it. selectRequestOriginById switches to another
+// configured origin; updateRequestOrigin changes properties of the current origin (of a
+// group, only the primary); createRequestOriginGroup builds an ad-hoc failover group.
+// Selections apply in call order.
+import type { CompiledDistribution, CompiledTarget } from '../config/compile.js'
 import type { CustomOriginConfig, OriginConfig } from '../config/types.js'
 import type { OriginSelection } from '../../functions/viewer/types.js'
+import { failoverCodesProblem } from '../cloudfront/failover.js'
 
 export interface ChosenOrigin {
+  /** The origin to try first: the origin, or the primary of a group. */
   readonly origin: OriginConfig
   /** updateRequestOrigin({hostHeader}): the Host the origin receives. */
   readonly hostHeader: string | undefined
+  /** The group `origin` is the primary of, when failing over is possible (§1.4). */
+  readonly group: FailoverGroup | undefined
+}
+
+/** A configured OriginGroup, or an ad-hoc one from createRequestOriginGroup. */
+export interface FailoverGroup {
+  /** The OriginGroup Id, or `function:<primary>,<secondary>` for an ad-hoc group. */
+  readonly id: string
+  readonly secondary: OriginConfig
+  readonly statusCodes: readonly number[]
+}
+
+/** A behavior's compiled target as a ChosenOrigin. */
+export function targetOrigin(t: CompiledTarget): ChosenOrigin {
+  if (t.kind === 'origin') return { origin: t.origin, hostHeader: undefined, group: undefined }
+  const group = { id: t.group.id, secondary: t.secondary, statusCodes: t.group.failoverStatusCodes }
+  return { origin: t.primary, hostHeader: undefined, group }
 }
 
 /** Applies the selections to `base`; a string result names what was wrong (→ 502). */
 export function chooseOrigin(
   dist: CompiledDistribution,
-  base: OriginConfig,
+  base: ChosenOrigin,
   selections: readonly OriginSelection[],
 ): ChosenOrigin | string {
-  let chosen: ChosenOrigin = { origin: base, hostHeader: undefined }
+  let chosen = base
   for (const s of selections) {
     switch (s.kind) {
-      case 'select':
+      case 'select': {
+        const origin = dist.origins.get(s.originId)
+        if (origin === undefined) return noOrigin(s.originId)
+        chosen = { origin, hostHeader: undefined, group: undefined }
+        break
+      }
       case 'group': {
-        const id = s.kind === 'select' ? s.originId : s.originIds[0]
-        const origin = id === undefined ? undefined : dist.origins.get(id)
-        if (origin === undefined)
-          return `no origin with Id ${JSON.stringify(id)} in the distribution`
-        chosen = { origin, hostHeader: undefined }
+        const group = adHocGroup(dist, s.originIds, s.statusCodes)
+        if (typeof group === 'string') return group
+        chosen = group
         break
       }
       case 'update': {
+        // Of a group only the primary changes (§7.5); the secondary keeps its settings.
         const updated = updateOrigin(chosen.origin, s.props)
         if (typeof updated === 'string') return updated
         const host = s.props['hostHeader']
         chosen = {
           origin: updated,
           hostHeader: typeof host === 'string' ? host : chosen.hostHeader,
+          group: chosen.group,
         }
         break
       }
     }
   }
   return chosen
+}
+
+/**
+ * createRequestOriginGroup (§7.5): like a configured OriginGroup (§1.4), exactly two different
+ * origins of the distribution, primary first, and failover codes from the allowed list.
+ */
+function adHocGroup(
+  dist: CompiledDistribution,
+  ids: readonly string[],
+  statusCodes: readonly number[],
+): ChosenOrigin | string {
+  const [primaryId, secondaryId] = ids
+  if (ids.length !== 2 || primaryId === undefined || secondaryId === undefined)
+    return `createRequestOriginGroup needs exactly two originIds (primary, secondary), got ${String(ids.length)}`
+  if (primaryId === secondaryId)
+    return `createRequestOriginGroup: primary and secondary must be different origins (${JSON.stringify(primaryId)})`
+  const primary = dist.origins.get(primaryId)
+  if (primary === undefined) return noOrigin(primaryId)
+  const secondary = dist.origins.get(secondaryId)
+  if (secondary === undefined) return noOrigin(secondaryId)
+  const problem = failoverCodesProblem(statusCodes)
+  if (problem !== undefined) return `createRequestOriginGroup: ${problem}`
+  const group = { id: `function:${primaryId},${secondaryId}`, secondary, statusCodes }
+  return { origin: primary, hostHeader: undefined, group }
+}
+
+function noOrigin(id: string): string {
+  return `no origin with Id ${JSON.stringify(id)} in the distribution`
 }
 
 function updateOrigin(

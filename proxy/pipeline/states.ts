@@ -37,6 +37,8 @@ export type Transition =
  * - lookup → viewerResponse: fresh hit; → errorPage/deliver: a cached error (§4.3);
  *   → originRequest: miss or stale.
  * - originRequest → store: an origin-request function generated the response (it is cached).
+ * - fetch → originRequest: an origin group's primary failed over (§1.4: configured status,
+ *   connection failure or timeout; GET/HEAD/OPTIONS): the secondary's request is built, once.
  * - fetch → synth: origin unreachable / timed out (502/504); → viewerResponse: it failed but a
  *   stale object may be served instead (§4.4 stale-if-error); → originResponse otherwise.
  * - store → errorPage: 4xx/5xx with a custom error page; → deliver: other ≥ 400 (the
@@ -50,7 +52,7 @@ export const TRANSITIONS: Readonly<Record<State, readonly State[]>> = {
   viewerRequest: ['lookup', 'originRequest', 'deliver', 'synth'],
   lookup: ['viewerResponse', 'errorPage', 'deliver', 'originRequest', 'synth'],
   originRequest: ['fetch', 'store', 'synth'],
-  fetch: ['originResponse', 'viewerResponse', 'errorPage', 'deliver', 'synth'],
+  fetch: ['originResponse', 'originRequest', 'viewerResponse', 'errorPage', 'deliver', 'synth'],
   originResponse: ['store', 'synth'],
   store: ['errorPage', 'viewerResponse', 'deliver', 'synth'],
   errorPage: ['deliver'],

@@ -22,6 +22,7 @@ const ALLOWED: readonly [State, State, string][] = [
   ['originRequest', 'fetch', 'go to the origin'],
   ['fetch', 'originResponse', 'origin answered'],
   ['fetch', 'synth', 'origin unreachable or timed out'],
+  ['fetch', 'originRequest', 'origin group primary failed: try the secondary (§1.4)'],
   ['originResponse', 'store', 'hook ran'],
   ['store', 'errorPage', 'custom error response configured'],
   ['store', 'viewerResponse', 'status < 400'],

@@ -46,6 +46,8 @@ async function fetchPage(ex: Exchange, deps: Deps, path: string) {
     querystring: '',
     headers: pageHeaders(ex.headers),
     origin: undefined,
+    failoverGroup: undefined,
+    failedOver: undefined,
     originOverride: undefined,
     originRequest: undefined,
     response: undefined,

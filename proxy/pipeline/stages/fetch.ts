@@ -1,31 +1,38 @@
 // fetch — send the origin request and wait for the response headers (spec §0 step 14, §1.3):
 // connection attempts and timeouts live in the origin client; failures arrive as EdgeErrors
-// (502/504). Origin-group failover lands with the failover issue (the primary is used).
-// Exits: originResponse with the streaming response; synth with the mapped error; or, when
-// an expired object may stand in (stale-if-error, §4.4), the route of a cached response.
+// (502/504). An origin group's primary that fails over (§1.4: a configured status, connection
+// failure or timeout, viewer GET/HEAD/OPTIONS) is dropped and the secondary's request built.
+// Exits: originResponse with the streaming response; originRequest to try the secondary;
+// synth with the mapped error; or, when an expired object may stand in (stale-if-error,
+// §4.4), the route of a cached response.
+import { shouldFailOver, type AttemptOutcome } from '../../cloudfront/failover.js'
 import { withoutHopByHop } from '../../cloudfront/headers.js'
 import { staleOnError } from '../../cache/admit.js'
 import type { Deps } from '../../deps.js'
 import { EdgeError } from '../../errors.js'
+import type { OriginResponse } from '../../http-types.js'
+import { discardBody } from '../../origin/discard.js'
 import type { Exchange } from '../exchange.js'
 import type { Transition } from '../states.js'
 import { afterStored } from './route.js'
+
+const TO_ORIGIN_REQUEST: Transition = { to: 'originRequest' }
 
 export async function fetchOrigin(ex: Exchange, deps: Deps): Promise<Transition> {
   const origin = ex.origin
   const req = ex.originRequest
   if (origin === undefined || req === undefined) throw new Error('fetch without an origin request')
   const started = deps.clock.nowMs()
-  ex.fetchStartedAtMs = started
+  // Objects invalidated after the first attempt started are not stored (store.ts).
+  if (ex.failedOver === undefined) ex.fetchStartedAtMs = started
+  let r: OriginResponse
   try {
-    const r = await deps.origins.fetch(origin, req, ex.viewer.scheme)
-    ex.originMs = deps.clock.nowMs() - started
-    ex.response = { status: r.status, headers: withoutHopByHop(r.headers), body: r.body }
-    return { to: 'originResponse' }
+    r = await deps.origins.fetch(origin, req, ex.viewer.scheme)
   } catch (err) {
-    ex.originMs = deps.clock.nowMs() - started
+    ex.originMs = deps.clock.nowMs() - ex.fetchStartedAtMs
     if (!(err instanceof EdgeError)) throw err
     deps.log.debug({ reqId: ex.id, origin: origin.id, err: err.cause ?? err }, 'origin failed')
+    if (failOver(ex, deps, { kind: 'failed', error: err })) return TO_ORIGIN_REQUEST
     // §4.4: an expired object stands in for an origin that cannot be reached.
     const stale = staleOnError(ex, deps, undefined, deps.clock.nowMs())
     if (stale !== undefined) {
@@ -35,4 +42,33 @@ export async function fetchOrigin(ex: Exchange, deps: Deps): Promise<Transition>
     }
     return { to: 'synth', synth: { kind: 'error', code: err.code } }
   }
+  ex.originMs = deps.clock.nowMs() - ex.fetchStartedAtMs
+  if (failOver(ex, deps, { kind: 'status', status: r.status })) {
+    discardBody(r.body)
+    return TO_ORIGIN_REQUEST
+  }
+  ex.response = { status: r.status, headers: withoutHopByHop(r.headers), body: r.body }
+  return { to: 'originResponse' }
+}
+
+/**
+ * §1.4: whether to leave the primary of an origin group for its secondary; records and logs
+ * the failover when so. A streamed request body cannot be sent twice, so a request with one
+ * stays with the primary (UNCONFIRMED; only an OPTIONS with a body can get here).
+ * When Lambda@Edge lands, the origin-response function runs for the primary's response
+ * before this decision (once per attempt, §1.4).
+ */
+function failOver(ex: Exchange, deps: Deps, outcome: AttemptOutcome): boolean {
+  const group = ex.failoverGroup
+  const origin = ex.origin
+  if (group === undefined || origin === undefined || (ex.originRequest?.body ?? null) !== null)
+    return false
+  const reason = shouldFailOver(ex.viewer.method, outcome, group.statusCodes)
+  if (reason === undefined) return false
+  ex.failedOver = { group: group.id, primary: origin.id, reason }
+  deps.log.warn(
+    { reqId: ex.id, group: group.id, primary: origin.id, secondary: group.secondary.id, reason },
+    'origin failover',
+  )
+  return true
 }

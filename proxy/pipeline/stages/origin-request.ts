@@ -1,14 +1,16 @@
 // originRequest — build the request the origin receives (spec §0 step 13, §3.1–§3.5, §9.2):
-// the origin (or an origin group's primary), OriginPath + URI + the forwarded query, headers
-// per the behavior's policies with CloudFront's own and origin custom headers on top, and
-// the viewer's body streamed through; an expired object's validators when revalidating.
-// The origin-request Lambda@Edge runs here later.
+// the origin (or an origin group's primary; its secondary once fetch failed over, §1.4),
+// OriginPath + URI + the forwarded query, headers per the behavior's policies with
+// CloudFront's own and origin custom headers on top, the viewer's body streamed through; an
+// expired object's validators when revalidating. Runs once per origin attempt, so the
+// origin-request Lambda@Edge, when it lands here, runs for each attempt as §1.4 says.
 // Exits: fetch; store for a generated response.
 import type { CachedObject } from '../../cache/store.js'
 import { originForwarding } from '../../cloudfront/origin-forwarding.js'
 import type { HeaderRecord } from '../../http-types.js'
 import { originHostHeader } from '../../origin/client.js'
 import type { Exchange } from '../exchange.js'
+import { targetOrigin } from '../function-origin.js'
 import type { Transition } from '../states.js'
 import { viewerVia } from './via.js'
 
@@ -16,10 +18,12 @@ import { viewerVia } from './via.js'
 export const VIEWER_COUNTRY = 'US'
 
 export function originRequest(ex: Exchange): Transition {
-  const target = ex.behavior.target
-  const origin =
-    ex.originOverride?.origin ?? (target.kind === 'origin' ? target.origin : target.primary)
+  const chosen = ex.originOverride ?? targetOrigin(ex.behavior.target)
+  const secondary = ex.failedOver === undefined ? undefined : chosen.group?.secondary
+  const origin = secondary ?? chosen.origin
   ex.origin = origin
+  // The secondary's answer is final (§1.4): no group once it is the one asked.
+  ex.failoverGroup = secondary === undefined ? chosen.group : undefined
   const v = ex.viewer
   const fwd = originForwarding(
     {
@@ -36,7 +40,7 @@ export function originRequest(ex: Exchange): Transition {
     },
     ex.behavior.policies,
     {
-      host: ex.originOverride?.hostHeader ?? originHostHeader(origin),
+      host: (secondary === undefined ? chosen.hostHeader : undefined) ?? originHostHeader(origin),
       via: viewerVia(ex),
       requestId: ex.id,
       customHeaders: origin.customHeaders,

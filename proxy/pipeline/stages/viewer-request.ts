@@ -12,7 +12,7 @@ import { SWITCHES } from '../../cloudfront/switches.js'
 import type { HeaderRecord } from '../../http-types.js'
 import type { Exchange } from '../exchange.js'
 import { functionFailure, functionRequestInput } from '../function-call.js'
-import { chooseOrigin } from '../function-origin.js'
+import { chooseOrigin, targetOrigin } from '../function-origin.js'
 import type { Transition } from '../states.js'
 
 const TO_LOOKUP: Transition = { to: 'lookup' }
@@ -56,12 +56,8 @@ function runFunction(ex: Exchange, fn: ViewerFunction): Transition | undefined {
   ex.querystring = result.querystring
   ex.headers = result.headers
   if (run.originSelections.length > 0) {
-    const t = ex.behavior.target
-    const chosen = chooseOrigin(
-      ex.dist,
-      t.kind === 'origin' ? t.origin : t.primary,
-      run.originSelections,
-    )
+    const base = targetOrigin(ex.behavior.target)
+    const chosen = chooseOrigin(ex.dist, base, run.originSelections)
     if (typeof chosen === 'string')
       return functionFailure(ex, 'FUNCTION_INVALID_RESULT', `${fn.name}: ${chosen}`)
     ex.originOverride = chosen
