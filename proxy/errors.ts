@@ -48,6 +48,33 @@ export const ERRORS = {
     detail: 'Error',
     cause: 'Missing Key-Pair-Id query parameter or cookie value',
   },
+  // §11.10: the viewer's country is refused by Restrictions.GeoRestriction.
+  GEO_BLOCKED: {
+    status: 403,
+    detail: 'ClientGeoBlocked',
+    cause: 'The Amazon CloudFront distribution is configured to block access from your country.',
+  },
+  // JWT authorizer (local extension, auth/jwt.ts): RFC 6750 statuses, never cached.
+  JWT_MISSING: {
+    status: 401,
+    detail: 'Error',
+    cause: 'This resource requires a bearer token (JWT) and the request carries none.',
+  },
+  JWT_INVALID: {
+    status: 401,
+    detail: 'Error',
+    cause: 'The bearer token (JWT) of the request could not be verified.',
+  },
+  JWT_INSUFFICIENT_SCOPE: {
+    status: 403,
+    detail: 'Error',
+    cause: 'The bearer token (JWT) does not grant access to this resource.',
+  },
+  JWKS_UNAVAILABLE: {
+    status: 503,
+    detail: 'Error',
+    cause: 'The keys needed to verify the request\u2019s token could not be loaded.',
+  },
   ORIGIN_CONNECT: {
     status: 502,
     detail: 'OriginConnectError',

@@ -30,7 +30,8 @@ export interface ForwardContext {
   readonly via: string
   readonly requestId: string
   readonly customHeaders: readonly { readonly name: string; readonly value: string }[]
-  readonly viewerCountry: string
+  /** undefined when unknown: no CloudFront-Viewer-Country then. */
+  readonly viewerCountry: string | undefined
   /** Legacy behaviors only: OPTIONS responses are cached, so OPTIONS drops Authorization. */
   readonly optionsCached?: boolean | undefined
 }

@@ -8,6 +8,8 @@ import { viaEntry } from '../cloudfront/headers.js'
 import { compileKeyFunction, type CacheKeyParts, type KeyRequest } from '../cloudfront/cache-key.js'
 import type { BehaviorPolicies } from '../cloudfront/policy-types.js'
 import type { ViewerFunction } from '../../functions/viewer/types.js'
+import { compileJwtAuthorizer, type JwtAuthorizer } from '../auth/jwt.js'
+import { compileGeoRestriction, compileLocator, type GeoLocator } from '../geo/country.js'
 import { functionNameFromArn } from './compile-functions.js'
 import { compilePolicies, resolveBehaviorPolicies } from './compile-policies.js'
 import type { BehaviorConfig, EdgeConfig, OriginConfig, OriginGroupConfig } from './types.js'
@@ -28,6 +30,8 @@ export interface CompiledBehavior {
   /** CloudFront Functions associated with the viewer events (spec §7), compiled once. */
   readonly viewerRequestFunction: ViewerFunction | undefined
   readonly viewerResponseFunction: ViewerFunction | undefined
+  /** The JWT authorizer the behavior requires (local extension), compiled once. */
+  readonly jwtAuthorizer?: JwtAuthorizer | undefined
 }
 
 export type CompiledTarget =
@@ -59,6 +63,10 @@ export interface CompiledDistribution {
   readonly errorPages: ReadonlyMap<number, { readonly path: string; readonly status: number }>
   /** ErrorCachingMinTTL by status, where configured (spec §4.3). */
   readonly errorCachingMinTtl: ReadonlyMap<number, number>
+  /** Where a viewer's country comes from (Server.Geo, spec §3.5). */
+  readonly geoLocator: GeoLocator
+  /** Whether a country is refused (spec §11.10); undefined when there is no restriction. */
+  readonly geoBlocks: ((country: string | undefined) => boolean) | undefined
 }
 
 /**
@@ -79,6 +87,9 @@ export function compileDistribution(
   const origins = new Map(d.origins.map((o) => [o.id, o]))
   const groups = new Map(d.originGroups.map((g) => [g.id, g]))
   const { registry } = compilePolicies(config)
+  const authorizers = new Map(
+    (config.jwtAuthorizers ?? []).map((a) => [a.name, compileJwtAuthorizer(a)]),
+  )
   const compileBehavior = (b: BehaviorConfig, path: string): CompiledBehavior => {
     const policies = resolveBehaviorPolicies(registry, b, path)
     // The validator reported unresolvable policies already; reaching here is a bug.
@@ -94,6 +105,7 @@ export function compileDistribution(
       cacheKeyOf: compileKeyFunction(policies),
       viewerRequestFunction: functionFor(b, 'viewer-request'),
       viewerResponseFunction: functionFor(b, 'viewer-response'),
+      ...(b.jwtAuthorizer === undefined ? {} : { jwtAuthorizer: authorizers.get(b.jwtAuthorizer) }),
     }
   }
   const defaultBehavior = compileBehavior(
@@ -130,6 +142,8 @@ export function compileDistribution(
     errorCachingMinTtl: new Map(
       d.customErrorResponses.map((c) => [c.errorCode, c.errorCachingMinTtl]),
     ),
+    geoLocator: compileLocator(config.server.geo),
+    geoBlocks: compileGeoRestriction(d.geoRestriction),
   }
 }
 

@@ -14,6 +14,7 @@ export const SECTION_KEYS = [
   'KeyValueStores',
   'LambdaFunctions',
   'KeyGroups',
+  'JwtAuthorizers',
 ] as const
 export type SectionKey = (typeof SECTION_KEYS)[number]
 

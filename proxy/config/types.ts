@@ -100,6 +100,8 @@ export interface BehaviorConfig {
   readonly lambdaFunctionAssociations: readonly LambdaFunctionAssociation[]
   readonly trustedKeyGroups: readonly string[]
   readonly trustedSigners: readonly string[]
+  /** Local extension: the Name of a JwtAuthorizers entry this behavior requires (jwt.ts). */
+  readonly jwtAuthorizer?: string | undefined
 }
 
 export interface CustomErrorResponseConfig {
@@ -121,6 +123,15 @@ export interface DistributionConfigModel {
   readonly behaviors: readonly BehaviorConfig[]
   readonly customErrorResponses: readonly CustomErrorResponseConfig[]
   readonly httpVersion: 'http1.1' | 'http2' | 'http3' | 'http2and3'
+  /** Restrictions.GeoRestriction (spec §11.10); absent means none. */
+  readonly geoRestriction?: GeoRestrictionConfig | undefined
+}
+
+/** Spec §1.6, §11.10: `whitelist` allows only, `blacklist` refuses, the listed countries. */
+export interface GeoRestrictionConfig {
+  readonly restrictionType: 'none' | 'whitelist' | 'blacklist'
+  /** ISO-3166-1 alpha-2, uppercase. */
+  readonly locations: readonly string[]
 }
 
 export interface ServerConfig {
@@ -135,6 +146,52 @@ export interface ServerConfig {
   readonly pop: string
   /** Max request body bytes buffered/forwarded (0 = unlimited); CloudFront's is unbounded for custom origins. */
   readonly maxRequestBodyBytes: number
+  /** Server.Geo: where a viewer's country comes from (spec §3.5, §11.10); absent = always US. */
+  readonly geo?: GeoSourceConfig | undefined
+}
+
+/** A viewer's country: the trusted header, else the CIDR table, else defaultCountry. */
+export interface GeoSourceConfig {
+  /** Lowercase header name; for tests and local runs only (any viewer may set it). */
+  readonly countryHeader: string | undefined
+  /** The CIDR → country table, read and compiled at load (geo/cidr-table.ts). */
+  readonly cidrFile: string | undefined
+  readonly table: CountryTable | undefined
+  /** undefined: unknown (allowed by geo restriction, no CloudFront-Viewer-Country). */
+  readonly defaultCountry: string | undefined
+}
+
+/** A compiled CIDR → country table. */
+export interface CountryTable {
+  readonly size: number
+  lookup(ip: string): string | undefined
+}
+
+/** JwtAuthorizers[] (local extension): how a behavior's JWT is found and verified. */
+export interface JwtAuthorizerConfig {
+  readonly name: string
+  readonly jwks:
+    | {
+        readonly kind: 'file'
+        readonly file: string
+        /** The key set as read at load; the file is re-read on an unknown kid. */
+        readonly keys: { readonly keys: readonly Readonly<Record<string, unknown>>[] }
+      }
+    | { readonly kind: 'url'; readonly url: string }
+  readonly issuers: readonly string[]
+  readonly audiences: readonly string[]
+  /** Lowercase header name (default authorization); a `Bearer ` prefix is removed. */
+  readonly tokenHeader: string
+  readonly tokenCookie: string | undefined
+  readonly algorithms: readonly string[]
+  readonly clockToleranceS: number
+  readonly requiredScopes: readonly string[]
+  readonly requiredClaims: Readonly<Record<string, string | number | boolean>>
+  /** Least seconds between two JWKS reloads caused by unknown kids. */
+  readonly jwksCooldownS: number
+  /** URL key sets: seconds a fetched set is used before it is fetched again. */
+  readonly jwksMaxAgeS: number
+  readonly realm: string
 }
 
 /** Everything the loader returns. Sections owned by later issues are kept as raw records. */
@@ -148,6 +205,8 @@ export interface EdgeConfig {
   readonly keyValueStores: readonly Readonly<Record<string, unknown>>[]
   readonly lambdaFunctions: readonly Readonly<Record<string, unknown>>[]
   readonly keyGroups: readonly Readonly<Record<string, unknown>>[]
+  /** JwtAuthorizers (local extension), validated. */
+  readonly jwtAuthorizers?: readonly JwtAuthorizerConfig[] | undefined
   /** Absolute path of the file loaded, and its folder (relative paths resolve from it). */
   readonly sourceFile: string
   readonly sourceDir: string

@@ -3,6 +3,7 @@
 // extension), legacy ForwardedValues, trusted key groups and edge function associations.
 import { checkPathPattern } from '../cloudfront/path-pattern.js'
 import { readAssociations } from './validate-associations.js'
+import { readJwtAuthorizerRef } from './validate-jwt.js'
 import {
   DEFAULT_FORWARDED_VALUES,
   DEFAULT_TTLS,
@@ -38,6 +39,7 @@ const BEHAVIOR_FIELDS = new Set([
   'LambdaFunctionAssociations',
   'TrustedKeyGroups',
   'TrustedSigners',
+  'JwtAuthorizer', // local extension (validate-jwt.ts)
 ])
 const BEHAVIOR_IGNORED = new Set([
   'SmoothStreaming',
@@ -129,6 +131,7 @@ function readBehavior(
     ...readAssociations(r, b),
     trustedKeyGroups: r.strings(b, 'TrustedKeyGroups'),
     trustedSigners: r.strings(b, 'TrustedSigners'),
+    ...readJwtAuthorizerRef(r, b),
   }
 }
 

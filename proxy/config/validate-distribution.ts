@@ -2,6 +2,7 @@
 // Aliases, DefaultRootObject, HttpVersion and CustomErrorResponses, plus the origins and behaviors
 // read by their own modules. Known AWS fields the emulator does not use load silently.
 import { readBehaviors } from './validate-behaviors.js'
+import { readGeoRestriction } from './validate-geo.js'
 import { readOriginGroups } from './validate-groups.js'
 import { applyOriginOverrides, readOrigins } from './validate-origins.js'
 import type { Reader, Rec } from './fields.js'
@@ -19,12 +20,12 @@ const DISTRIBUTION_FIELDS = new Set([
   'Comment',
   'Enabled',
   'HttpVersion',
+  'Restrictions',
 ])
 const DISTRIBUTION_IGNORED = new Set([
   'Logging',
   'PriceClass',
   'ViewerCertificate',
-  'Restrictions',
   'WebACLId',
   'IsIPV6Enabled',
   'ContinuousDeploymentPolicyId',
@@ -60,6 +61,7 @@ export function readDistribution(
   const groupIds = new Set(originGroups.map((g) => g.id))
   const targets = new Set([...originIds, ...groupIds])
   const { defaultBehavior, behaviors } = readBehaviors(r, dist, targets)
+  const geoRestriction = readGeoRestriction(r, dist)
   return {
     enabled: r.bool(dist, 'Enabled', true),
     comment: r.string(dist, 'Comment') ?? '',
@@ -71,6 +73,7 @@ export function readDistribution(
     behaviors,
     customErrorResponses: readErrorResponses(r, dist),
     httpVersion: r.oneOf(dist, 'HttpVersion', HTTP_VERSIONS, 'http2'),
+    ...(geoRestriction === undefined ? {} : { geoRestriction }),
   }
 }
 

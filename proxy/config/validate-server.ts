@@ -4,6 +4,7 @@
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Reader, Rec } from './fields.js'
+import { readGeoSource } from './validate-geo.js'
 import type { ServerConfig } from './types.js'
 
 const SERVER_FIELDS = new Set([
@@ -14,6 +15,7 @@ const SERVER_FIELDS = new Set([
   'Cache',
   'Pop',
   'MaxRequestBodyMB',
+  'Geo',
 ])
 const PORT = { min: 0, max: 65535 }
 const MB = 1024 * 1024
@@ -37,6 +39,7 @@ export function readServer(r: Reader, s: Rec | undefined, sourceDir: string): Se
   if (pop === '') r.error(r.at(s, 'Pop'), 'must not be empty', pop)
   const host = r.string(s, 'Host') ?? DEFAULT_SERVER.host
   if (host === '') r.error(r.at(s, 'Host'), 'must not be empty', host)
+  const geo = readGeoSource(r, s, sourceDir, host || DEFAULT_SERVER.host)
   return {
     port: r.int(s, 'Port', { ...PORT, fallback: DEFAULT_SERVER.port }),
     host: host || DEFAULT_SERVER.host,
@@ -48,6 +51,7 @@ export function readServer(r: Reader, s: Rec | undefined, sourceDir: string): Se
     },
     pop: pop || DEFAULT_SERVER.pop,
     maxRequestBodyBytes: Math.round(r.size(s, 'MaxRequestBodyMB', 0) * MB),
+    ...(geo === undefined ? {} : { geo }),
   }
 }
 

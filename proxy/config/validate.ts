@@ -4,8 +4,11 @@
 import { dirname, resolve } from 'node:path'
 import { isRecord, Reader, type Rec } from './fields.js'
 import { SECTION_KEYS, type NormalizedFile, type SectionKey } from './normalize.js'
+import { behaviorSources } from './policy-sources.js'
 import { fallbackBehavior } from './validate-behaviors.js'
 import { readDistribution } from './validate-distribution.js'
+import { checkGeoSource } from './validate-geo.js'
+import { checkJwtReferences, readJwtAuthorizers } from './validate-jwt.js'
 import { readServer } from './validate-server.js'
 import type { ConfigProblem, DistributionConfigModel, EdgeConfig } from './types.js'
 
@@ -28,9 +31,14 @@ export function validateConfig(
   const sections = Object.fromEntries(
     SECTION_KEYS.map((key) => [key, readSection(r, file, key)]),
   ) as Record<SectionKey, Rec[]>
+  const server = readServer(r, asRecord(r, file.server, 'Server'), sourceDir)
+  const distribution = readDistributionAt(r, file, sourceDir, overrides)
+  const jwtAuthorizers = readJwtAuthorizers(r, sections.JwtAuthorizers, sourceDir)
+  checkJwtReferences(r, behaviorSources(distribution, file), jwtAuthorizers)
+  checkGeoSource(r, file, server, distribution)
   const config: EdgeConfig = {
-    server: readServer(r, asRecord(r, file.server, 'Server'), sourceDir),
-    distribution: readDistributionAt(r, file, sourceDir, overrides),
+    server,
+    distribution,
     cachePolicies: sections.CachePolicies,
     originRequestPolicies: sections.OriginRequestPolicies,
     responseHeadersPolicies: sections.ResponseHeadersPolicies,
@@ -38,6 +46,7 @@ export function validateConfig(
     keyValueStores: sections.KeyValueStores,
     lambdaFunctions: sections.LambdaFunctions,
     keyGroups: sections.KeyGroups,
+    jwtAuthorizers,
     sourceFile,
     sourceDir,
     etag: file.etag,

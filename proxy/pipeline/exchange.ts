@@ -86,6 +86,8 @@ export interface Exchange {
   releaseCollapse: Release | undefined
   /** When the origin fetch started: objects invalidated after it are not stored. */
   fetchStartedAtMs: number
+  /** The viewer's country once resolved (null: unknown); see pipeline/geo.ts. */
+  viewerCountry?: string | null
 }
 
 /** A failover that happened (§1.4), for the secondary's request and the logs. */

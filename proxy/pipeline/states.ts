@@ -21,7 +21,13 @@ export type State = (typeof STATES)[number]
 
 /** What a generated (synth) response is. */
 export type SynthSpec =
-  | { readonly kind: 'error'; readonly code: ErrorCode; readonly detail?: string }
+  | {
+      readonly kind: 'error'
+      readonly code: ErrorCode
+      readonly detail?: string
+      /** Extra response headers, e.g. WWW-Authenticate for a JWT refusal. */
+      readonly headers?: Readonly<Record<string, string>>
+    }
   | { readonly kind: 'redirect'; readonly status: 301 | 307; readonly location: string }
 
 /** An edge: the next state and, for synth, what to generate. */
@@ -30,8 +36,9 @@ export type Transition =
 
 /**
  * Allowed edges. Rows follow spec §0 and style-anchors §9.3:
- * - recv → synth: 413, disabled distribution, viewer protocol (301/307/403), method (403).
- * - authorize → synth: signed URL/cookie failure (403).
+ * - recv → synth: 413, disabled distribution, geo restriction (403), viewer protocol
+ *   (301/307/403), method (403).
+ * - authorize → synth: signed URL/cookie failure (403); JWT refusal (401/403/503).
  * - viewerRequest → deliver: a function-generated response (not cached; no viewer-response).
  * - viewerRequest → lookup when the method is cached for the behavior, else → originRequest.
  * - lookup → viewerResponse: fresh hit; → errorPage/deliver: a cached error (§4.3);

@@ -11,7 +11,7 @@ import { ageSeconds, freshnessOf } from '../../cloudfront/freshness.js'
 import type { Deps } from '../../deps.js'
 import type { Exchange } from '../exchange.js'
 import type { Transition } from '../states.js'
-import { VIEWER_COUNTRY } from './origin-request.js'
+import { viewerCountryOf } from '../geo.js'
 import { afterStored } from './route.js'
 
 const TO_ORIGIN: Transition = { to: 'originRequest' }
@@ -28,7 +28,10 @@ export function lookup(ex: Exchange, deps: Deps): Transition | Promise<Transitio
     httpVersion: ex.viewer.httpVersion,
     scheme: ex.viewer.scheme,
     rawHeaders: ex.viewer.rawHeaders,
-    viewerCountry: VIEWER_COUNTRY,
+    // Read only when the cache policy keys on CloudFront-Viewer-Country (§3.5).
+    get viewerCountry() {
+      return viewerCountryOf(ex)
+    },
   })
   ex.cacheKey = parts
   return find(ex, deps, parts.key, true)

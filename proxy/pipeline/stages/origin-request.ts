@@ -11,11 +11,9 @@ import type { HeaderRecord } from '../../http-types.js'
 import { originHostHeader } from '../../origin/client.js'
 import type { Exchange } from '../exchange.js'
 import { targetOrigin } from '../function-origin.js'
+import { viewerCountryOf } from '../geo.js'
 import type { Transition } from '../states.js'
 import { viewerVia } from './via.js'
-
-/** CloudFront-Viewer-Country until a geo stub is configurable (spec §3.5 suggests `US`). */
-export const VIEWER_COUNTRY = 'US'
 
 export function originRequest(ex: Exchange): Transition {
   const chosen = ex.originOverride ?? targetOrigin(ex.behavior.target)
@@ -44,7 +42,10 @@ export function originRequest(ex: Exchange): Transition {
       via: viewerVia(ex),
       requestId: ex.id,
       customHeaders: origin.customHeaders,
-      viewerCountry: VIEWER_COUNTRY,
+      // Read only when a policy forwards CloudFront-Viewer-Country (§3.5).
+      get viewerCountry() {
+        return viewerCountryOf(ex)
+      },
       optionsCached: ex.behavior.cachedMethods.has('OPTIONS'),
     },
   )

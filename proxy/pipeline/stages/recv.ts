@@ -1,5 +1,6 @@
 // recv — the checks CloudFront makes before any function runs (spec §0 steps 1–6): request
-// size (413), a disabled distribution, behavior selection by path (§2), viewer protocol
+// size (413), a disabled distribution, geo restriction (§11.10: 403), behavior selection by
+// path (§2), viewer protocol
 // policy (§11.5: 301/307/403), allowed methods and GET-with-body (§11.6: 403).
 // Exits: authorize, or synth with the refusal.
 import { normalizePathForMatching } from '../../cloudfront/behavior.js'
@@ -11,6 +12,7 @@ import {
   isKnownMethod,
 } from '../../cloudfront/viewer-protocol.js'
 import type { Exchange } from '../exchange.js'
+import { geoRestriction } from '../geo.js'
 import type { Transition } from '../states.js'
 
 export function recv(ex: Exchange): Transition {
@@ -25,6 +27,8 @@ export function recv(ex: Exchange): Transition {
   if (!ex.dist.config.distribution.enabled) {
     return { to: 'synth', synth: { kind: 'error', code: 'DISTRIBUTION_DISABLED' } }
   }
+  const geoBlocked = geoRestriction(ex)
+  if (geoBlocked !== undefined) return geoBlocked
   const matchPath = SWITCHES.normalizePathForMatching ? normalizePathForMatching(v.path) : v.path
   ex.behavior = ex.dist.behaviors.match(matchPath)
 

@@ -31,6 +31,7 @@ export function synth(ex: Exchange, spec: SynthSpec): Transition {
     : Buffer.from(errorPageHtml(def.status, spec.detail ?? def.cause, ex.id), 'latin1')
   const headers = errorPageHeaders(body.length)
   if (xml) headers['content-type'] = 'text/xml'
+  if (spec.headers !== undefined) Object.assign(headers, spec.headers)
   // §11.9: an oversized request is answered and the connection closed.
   if (def.status === 413) headers['connection'] = 'close'
   ex.resultType = 'Error'
