@@ -11,7 +11,7 @@ import { ConfigError } from './errors.js'
 import type { EdgeConfig } from './config/types.js'
 import { systemClock, type Deps } from './deps.js'
 import { newRequestId } from './ids.js'
-import { createLogger } from './log.js'
+import { createAccessLog, createLogger } from './log.js'
 import { OriginClients } from './origin/client.js'
 import { readTls, startEdgeServer, type EdgeServer } from './server.js'
 
@@ -77,6 +77,7 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
     cache,
     collapser,
     log,
+    accessLog: createAccessLog(log, config.server.accessLog),
     newRequestId,
   }
   const host = options.host ?? config.server.host
@@ -109,6 +110,7 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
       await admin.close()
       await server.close(graceMs)
       await origins.close()
+      await deps.accessLog.close()
       for (const fn of new Set(loaded.functions.values())) fn.dispose()
     },
   }

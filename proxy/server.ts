@@ -16,7 +16,6 @@ import { errorPageHtml } from './cloudfront/error-page.js'
 import type { CompiledDistribution } from './config/compile.js'
 import type { Deps } from './deps.js'
 import { ERRORS } from './errors.js'
-import { logAccess } from './log.js'
 import type { Exchange } from './pipeline/exchange.js'
 import { runPipeline, type RunContext } from './pipeline/run.js'
 
@@ -52,7 +51,7 @@ export async function startEdgeServer(
   const ctx: RunContext = { deps, closing: () => closing }
 
   const finish = (ex: Exchange) => {
-    logAccess(deps.log, ex, deps.clock.nowMs())
+    deps.accessLog.record(ex, deps.clock.nowMs())
     if (--inFlight === 0 && drained) drained()
   }
   const handle = (scheme: 'http' | 'https') => (req: IncomingMessage, res: ServerResponse) => {
@@ -133,6 +132,7 @@ function newExchange(
       clientIp: ip.startsWith('::ffff:') ? ip.slice(7) : ip,
       clientPort: req.socket.remotePort ?? 0,
       body: req,
+      socket: req.socket,
       hasBody,
       httpsPort,
     },
@@ -150,6 +150,7 @@ function newExchange(
     detailedResult: undefined,
     originMs: undefined,
     bytesSent: 0,
+    headersAtMs: 0,
     cacheKey: undefined,
     stale: undefined,
     releaseCollapse: undefined,

@@ -135,6 +135,15 @@ export interface ServerConfig {
   readonly pop: string
   /** Max request body bytes buffered/forwarded (0 = unlimited); CloudFront's is unbounded for custom origins. */
   readonly maxRequestBodyBytes: number
+  /** `Server.AccessLog`: CloudFront's W3C access log file (spec §11.8), when set. */
+  readonly accessLog: AccessLogConfig | undefined
+}
+
+export interface AccessLogConfig {
+  /** Absolute path of the W3C log file (appended to; created with its folder). */
+  readonly file: string
+  /** Log the Cookie header (CloudFront's `IncludeCookies`); off by default. */
+  readonly includeCookies: boolean
 }
 
 /** Everything the loader returns. Sections owned by later issues are kept as raw records. */

@@ -14,6 +14,7 @@ const SERVER_FIELDS = new Set([
   'Cache',
   'Pop',
   'MaxRequestBodyMB',
+  'AccessLog',
 ])
 const PORT = { min: 0, max: 65535 }
 const MB = 1024 * 1024
@@ -26,6 +27,7 @@ export const DEFAULT_SERVER: ServerConfig = {
   cache: { maxSizeMB: 256, maxObjectSizeMB: 32 },
   pop: 'LOCAL1-C1',
   maxRequestBodyBytes: 0,
+  accessLog: undefined,
 }
 
 export function readServer(r: Reader, s: Rec | undefined, sourceDir: string): ServerConfig {
@@ -48,7 +50,22 @@ export function readServer(r: Reader, s: Rec | undefined, sourceDir: string): Se
     },
     pop: pop || DEFAULT_SERVER.pop,
     maxRequestBodyBytes: Math.round(r.size(s, 'MaxRequestBodyMB', 0) * MB),
+    accessLog: readAccessLog(r, s, sourceDir),
   }
+}
+
+/** `AccessLog: { File, IncludeCookies }`; the file need not exist yet. */
+function readAccessLog(r: Reader, s: Rec, sourceDir: string): ServerConfig['accessLog'] {
+  const log = r.record(s, 'AccessLog')
+  if (log === undefined) return undefined
+  r.unknownKeys(log, new Set(['File', 'IncludeCookies']))
+  const file = r.required(log, 'File')
+  if (file === '') return undefined
+  const abs = resolve(sourceDir, file)
+  const stat = statSync(abs, { throwIfNoEntry: false })
+  if (stat !== undefined && !stat.isFile())
+    r.error(r.at(log, 'File'), `is not a file: ${abs}`, file)
+  return { file: abs, includeCookies: r.bool(log, 'IncludeCookies', false) }
 }
 
 function readTls(r: Reader, s: Rec, sourceDir: string): ServerConfig['tls'] {

@@ -52,7 +52,7 @@ function step(ex: Exchange, edge: Transition, ctx: RunContext): Step {
     case 'viewerResponse':
       return viewerResponse(ex)
     case 'deliver':
-      return deliver(ex, ctx.closing())
+      return deliver(ex, ctx.closing(), ctx.deps.clock.nowMs())
     case 'synth':
       return synth(ex, edge.synth)
     case 'done':
@@ -142,7 +142,7 @@ async function answerInternalError(ex: Exchange, state: State, ctx: RunContext):
   }
   try {
     synth(ex, { kind: 'error', code: 'INTERNAL' })
-    await deliver(ex, ctx.closing())
+    await deliver(ex, ctx.closing(), ctx.deps.clock.nowMs())
   } catch {
     ex.res.destroy()
   }

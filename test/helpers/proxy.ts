@@ -3,13 +3,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pino } from 'pino'
+import { pino, type Logger } from 'pino'
 import { startEdgeproxy, type Edgeproxy } from '../../proxy/main.js'
 
 export interface ProxyOptions {
   /** Extra files to write next to the config (name → contents). */
   readonly files?: Readonly<Record<string, string | Buffer>>
   readonly originOverrides?: ReadonlyMap<string, string>
+  /** A logger to capture lines with (default: silent). */
+  readonly logger?: Logger
 }
 
 export async function startProxy(config: unknown, options: ProxyOptions = {}): Promise<Edgeproxy> {
@@ -24,7 +26,7 @@ export async function startProxy(config: unknown, options: ProxyOptions = {}): P
     port: 0,
     adminPort: 0,
     host: '127.0.0.1',
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     ...(options.originOverrides ? { originOverrides: options.originOverrides } : {}),
   })
 }
