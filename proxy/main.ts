@@ -12,6 +12,7 @@ import type { EdgeConfig } from './config/types.js'
 import { systemClock, type Deps } from './deps.js'
 import { newRequestId } from './ids.js'
 import { createAccessLog, createLogger } from './log.js'
+import { Metrics } from './metrics.js'
 import { OriginClients } from './origin/client.js'
 import { readTls, startEdgeServer, type EdgeServer } from './server.js'
 
@@ -78,6 +79,7 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
     collapser,
     log,
     accessLog: createAccessLog(log, config.server.accessLog),
+    metrics: new Metrics(cache),
     newRequestId,
   }
   const host = options.host ?? config.server.host
@@ -92,6 +94,7 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
     port: options.adminPort ?? config.server.adminPort,
     host: '127.0.0.1',
     cache,
+    metrics: deps.metrics,
     log: log.child({ component: 'admin' }),
   }).catch(async (err: unknown) => {
     await server.close(0)

@@ -52,6 +52,7 @@ export async function startEdgeServer(
 
   const finish = (ex: Exchange) => {
     deps.accessLog.record(ex, deps.clock.nowMs())
+    deps.metrics.request(ex)
     if (--inFlight === 0 && drained) drained()
   }
   const handle = (scheme: 'http' | 'https') => (req: IncomingMessage, res: ServerResponse) => {

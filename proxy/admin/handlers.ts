@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import type { CacheAdmin } from '../cache/admin-types.js'
 import { compileInvalidation } from '../cloudfront/invalidation.js'
+import { METRICS_CONTENT_TYPE } from '../metrics.js'
 import { parseInvalidationBody } from './batch.js'
 import { readJsonBody, sendError, sendJson, sendText } from './http.js'
 import type { Invalidation, InvalidationRecords } from './records.js'
@@ -14,6 +15,12 @@ export interface AdminContext {
   readonly log: Logger
   readonly clock: () => number
   readonly records: InvalidationRecords
+  /** Prometheus exposition (proxy/metrics.ts); absent in tests of the other endpoints. */
+  readonly metrics: MetricsSource | undefined
+}
+
+export interface MetricsSource {
+  text(): Promise<string>
 }
 
 export type Handler = (
@@ -122,6 +129,20 @@ export const listInvalidations: Handler = (ctx, _req, res, url) => {
 
 export const cacheStats: Handler = (ctx, _req, res) => {
   sendJson(res, 200, ctx.cache.stats())
+}
+
+export const metrics: Handler = async (ctx, _req, res) => {
+  if (ctx.metrics === undefined) {
+    sendError(res, { status: 404, code: 'NotFound', message: 'metrics are not enabled' })
+    return
+  }
+  const text = await ctx.metrics.text()
+  res.writeHead(200, {
+    'content-type': METRICS_CONTENT_TYPE,
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  })
+  res.end(text)
 }
 
 export const healthz: Handler = (_ctx, _req, res) => {

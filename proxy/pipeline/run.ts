@@ -36,7 +36,7 @@ function step(ex: Exchange, edge: Transition, ctx: RunContext): Step {
     case 'authorize':
       return authorize(ex)
     case 'viewerRequest':
-      return viewerRequest(ex)
+      return viewerRequest(ex, ctx.deps)
     case 'lookup':
       return lookup(ex, ctx.deps)
     case 'originRequest':
@@ -50,7 +50,7 @@ function step(ex: Exchange, edge: Transition, ctx: RunContext): Step {
     case 'errorPage':
       return errorPage(ex, ctx.deps)
     case 'viewerResponse':
-      return viewerResponse(ex)
+      return viewerResponse(ex, ctx.deps)
     case 'deliver':
       return deliver(ex, ctx.closing(), ctx.deps.clock.nowMs())
     case 'synth':
