@@ -90,6 +90,7 @@ async function start(args: readonly string[]): Promise<number> {
       : {}),
     originOverrides: overrides,
     logger: log,
+    watch: true,
   })
   log.info({ url: proxy.url, httpsUrl: proxy.httpsUrl, adminUrl: proxy.adminUrl }, 'listening')
   process.stderr.write(
@@ -110,6 +111,11 @@ async function start(args: readonly string[]): Promise<number> {
     }
     process.once('SIGINT', () => stop('SIGINT'))
     process.once('SIGTERM', () => stop('SIGTERM'))
+    // SIGHUP re-reads the config (a change of the file does too); a bad one is refused.
+    process.on('SIGHUP', () => {
+      log.info({ signal: 'SIGHUP' }, 'reloading')
+      void proxy.reload()
+    })
   })
 }
 
