@@ -32,6 +32,8 @@ export interface StartOptions {
   readonly adminPort?: number
   /** Reload when the config file changes (SIGHUP reloads in any case, see cli.ts). */
   readonly watch?: boolean
+  /** Start the admin listener (default true); --workers runs it in the primary instead. */
+  readonly admin?: boolean
 }
 
 export interface ReloadResult {
@@ -46,8 +48,9 @@ export interface Edgeproxy {
   /** http://host:port of the plain listener. */
   readonly url: string
   readonly httpsUrl: string | undefined
-  /** http://127.0.0.1:port of the admin API. */
+  /** http://127.0.0.1:port of the admin API ('' when started without it). */
   readonly adminUrl: string
+  readonly metrics: Metrics
   readonly cache: CacheStore
   /** Re-reads, validates and compiles the config file, then swaps it in (or keeps the old). */
   reload(): Promise<ReloadResult>
@@ -118,13 +121,17 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
     options.watch === true ? watchFile(options.configFile, () => void reload()) : undefined
 
   // The admin API stays on loopback whatever Server.Host is (design.md §3).
-  const admin = await startAdminServer({
-    port: options.adminPort ?? config.server.adminPort,
-    host: '127.0.0.1',
-    cache,
-    metrics: deps.metrics,
-    log: log.child({ component: 'admin' }),
-  }).catch(async (err: unknown) => {
+  const admin = await (
+    options.admin === false
+      ? Promise.resolve(undefined)
+      : startAdminServer({
+          port: options.adminPort ?? config.server.adminPort,
+          host: '127.0.0.1',
+          cache,
+          metrics: deps.metrics,
+          log: log.child({ component: 'admin' }),
+        })
+  ).catch(async (err: unknown) => {
     watcher?.close()
     await server.close(0)
     await origins.close()
@@ -138,12 +145,13 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
     server,
     url: `http://${urlHost}:${String(server.http.port)}`,
     httpsUrl: server.https ? `https://${urlHost}:${String(server.https.port)}` : undefined,
-    adminUrl: admin.url,
+    adminUrl: admin?.url ?? '',
     cache,
+    metrics: deps.metrics,
     reload,
     async close(graceMs) {
       watcher?.close()
-      await admin.close()
+      await admin?.close()
       await server.close(graceMs)
       await origins.close()
       await deps.accessLog.close()

@@ -111,11 +111,18 @@ export class Metrics {
 /** Cache size, objects, hit ratio and evictions, read from the store when scraped. */
 function cacheGauges(registry: Registry, cache: CacheAdmin): void {
   const registers = [registry]
-  const gauge = (name: string, help: string, read: () => number) =>
+  const gauge = (
+    name: string,
+    help: string,
+    read: () => number,
+    aggregator: 'sum' | 'average' = 'sum',
+  ) =>
     new Gauge({
       name,
       help,
       registers,
+      // How the --workers primary combines the workers' values.
+      aggregator,
       collect() {
         this.set(read())
       },
@@ -140,6 +147,7 @@ function cacheGauges(registry: Registry, cache: CacheAdmin): void {
       const hits = s.hits + s.refreshHits
       return hits + s.misses === 0 ? 0 : hits / (hits + s.misses)
     },
+    'average',
   )
   let evicted = 0
   new Counter({

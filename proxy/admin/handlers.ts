@@ -3,7 +3,7 @@
 // then marks the record Completed; routing lives in server.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
-import type { CacheAdmin } from '../cache/admin-types.js'
+import type { AdminCache } from '../cache/admin-types.js'
 import { compileInvalidation } from '../cloudfront/invalidation.js'
 import { METRICS_CONTENT_TYPE } from '../metrics.js'
 import { parseInvalidationBody } from './batch.js'
@@ -11,7 +11,7 @@ import { readJsonBody, sendError, sendJson, sendText } from './http.js'
 import type { Invalidation, InvalidationRecords } from './records.js'
 
 export interface AdminContext {
-  readonly cache: CacheAdmin
+  readonly cache: AdminCache
   readonly log: Logger
   readonly clock: () => number
   readonly records: InvalidationRecords
@@ -68,7 +68,7 @@ export const createInvalidation: Handler = async (ctx, req, res) => {
   const record = ctx.records.create(paths, callerReference, ctx.clock())
   let removed: number
   try {
-    removed = ctx.cache.invalidate(compileInvalidation(paths))
+    removed = await ctx.cache.invalidate(compileInvalidation(paths), paths)
   } catch (err) {
     ctx.records.remove(record.Id)
     ctx.log.error({ err, id: record.Id }, 'invalidation failed')
@@ -127,8 +127,8 @@ export const listInvalidations: Handler = (ctx, _req, res, url) => {
   })
 }
 
-export const cacheStats: Handler = (ctx, _req, res) => {
-  sendJson(res, 200, ctx.cache.stats())
+export const cacheStats: Handler = async (ctx, _req, res) => {
+  sendJson(res, 200, await ctx.cache.stats())
 }
 
 export const metrics: Handler = async (ctx, _req, res) => {

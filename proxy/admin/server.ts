@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
-import type { CacheAdmin } from '../cache/admin-types.js'
+import type { AdminCache } from '../cache/admin-types.js'
 import {
   cacheStats,
   createInvalidation,
@@ -22,7 +22,7 @@ import { InvalidationRecords } from './records.js'
 export interface AdminServerOptions {
   readonly port: number
   readonly host: string
-  readonly cache: CacheAdmin
+  readonly cache: AdminCache
   readonly log: Logger
   /** Served as GET /metrics (Prometheus text). */
   readonly metrics?: MetricsSource
