@@ -118,7 +118,7 @@ async function start(args: readonly string[]): Promise<number> {
     // The IPC channel keeps a worker alive: it is let go once the worker has drained.
     return untilSignal(
       log,
-      () => proxy.close().then(() => process.disconnect?.()),
+      () => proxy.close().then(() => process.disconnect()),
       () => void proxy.reload(),
     )
   }

@@ -119,7 +119,10 @@ export async function startPrimary(options: PrimaryOptions): Promise<Primary> {
       const exits = Object.values(cluster.workers ?? {}).map(
         (w) =>
           new Promise<void>((resolve) => {
-            if (w === undefined || w.isDead()) return resolve()
+            if (w === undefined || w.isDead()) {
+              resolve()
+              return
+            }
             w.once('exit', () => resolve())
             w.process.kill('SIGTERM')
           }),
