@@ -13,11 +13,15 @@ import { FunctionCompileError, type FunctionRuntime } from '../functions/viewer/
 import { ConfigError } from './errors.js'
 import { createLogger } from './log.js'
 import { startEdgeproxy } from './main.js'
+import { startPrimary } from './cluster/primary.js'
+import { serveWorker } from './cluster/worker.js'
+import cluster from 'node:cluster'
+import type { Logger } from 'pino'
 
 const DEFAULT_CONFIG = fileURLToPath(new URL('../../config/distribution.yaml', import.meta.url))
 
 const USAGE = `usage:
-  edgeproxy start [--config FILE] [--port N] [--host H] [--admin-port N] [--origin ID=URL …]
+  edgeproxy start [--config FILE] [--port N] [--host H] [--admin-port N] [--workers N] [--origin ID=URL …]
   edgeproxy validate --config FILE
   edgeproxy invalidate [--admin URL] PATH …   (default admin URL ${DEFAULT_ADMIN_URL})
   edgeproxy test-function FILE --event EVENT.json [--kvs NAME=FILE] [--runtime cloudfront-js-1.0|cloudfront-js-2.0]`
@@ -78,39 +82,89 @@ async function start(args: readonly string[]): Promise<number> {
     overrides.set(o.slice(0, eq), o.slice(eq + 1))
   }
   const log = createLogger()
-  if (values.workers !== undefined && values.workers !== '1') {
-    log.warn({ workers: values.workers }, '--workers > 1 is not supported yet; running one process')
+  const workers = values.workers === undefined ? 1 : workersFlag(values.workers)
+  const configFile = resolve(values.config ?? DEFAULT_CONFIG)
+  const adminPort =
+    values['admin-port'] !== undefined ? portFlag('--admin-port', values['admin-port']) : undefined
+  if (workers > 1 && cluster.isPrimary) {
+    const primary = await startPrimary({
+      configFile,
+      originOverrides: overrides,
+      workers,
+      adminPort,
+      log,
+    })
+    announce(primary)
+    return untilSignal(
+      log,
+      () => primary.close(),
+      () => void primary.reload(),
+    )
   }
+  const worker = cluster.isWorker
   const proxy = await startEdgeproxy({
-    configFile: resolve(values.config ?? DEFAULT_CONFIG),
+    configFile,
     ...(values.port !== undefined ? { port: portFlag('--port', values.port) } : {}),
     ...(values.host !== undefined ? { host: values.host } : {}),
-    ...(values['admin-port'] !== undefined
-      ? { adminPort: portFlag('--admin-port', values['admin-port']) }
-      : {}),
+    ...(adminPort !== undefined ? { adminPort } : {}),
     originOverrides: overrides,
     logger: log,
+    // A worker's primary serves the admin API and watches the file.
+    watch: !worker,
+    admin: !worker,
   })
+  if (worker) {
+    serveWorker(proxy, log)
+    // The IPC channel keeps a worker alive: it is let go once the worker has drained.
+    return untilSignal(
+      log,
+      () => proxy.close().then(() => process.disconnect()),
+      () => void proxy.reload(),
+    )
+  }
   log.info({ url: proxy.url, httpsUrl: proxy.httpsUrl, adminUrl: proxy.adminUrl }, 'listening')
-  process.stderr.write(
-    `edgeproxy listening on ${proxy.url}${proxy.httpsUrl ? ` and ${proxy.httpsUrl}` : ''}\n`,
+  announce(proxy)
+  return untilSignal(
+    log,
+    () => proxy.close(),
+    () => void proxy.reload(),
   )
-  if (proxy.adminUrl) process.stderr.write(`edgeproxy admin API on ${proxy.adminUrl}\n`)
+}
 
+function announce(p: { url: string; httpsUrl: string | undefined; adminUrl: string }): void {
+  process.stderr.write(`edgeproxy listening on ${p.url}${p.httpsUrl ? ` and ${p.httpsUrl}` : ''}\n`)
+  if (p.adminUrl) process.stderr.write(`edgeproxy admin API on ${p.adminUrl}\n`)
+}
+
+/** Resolves with exit code 0 once SIGINT/SIGTERM drained; SIGHUP reloads the config. */
+function untilSignal(log: Logger, close: () => Promise<void>, reload: () => void): Promise<number> {
   return new Promise((resolveExit) => {
     let stopping = false
     const stop = (signal: string) => {
       if (stopping) return
       stopping = true
       log.info({ signal }, 'draining')
-      void proxy.close().then(() => {
+      void close().then(() => {
         log.info('stopped')
         resolveExit(0)
       })
     }
     process.once('SIGINT', () => stop('SIGINT'))
     process.once('SIGTERM', () => stop('SIGTERM'))
+    // SIGHUP re-reads the config (a change of the file does too); a bad one is refused.
+    process.on('SIGHUP', () => {
+      log.info({ signal: 'SIGHUP' }, 'reloading')
+      reload()
+    })
   })
+}
+
+function workersFlag(raw: string): number {
+  const n = Number(raw)
+  if (!/^\d+$/.test(raw) || n < 1 || n > 64) {
+    throw new UsageError(`--workers takes a whole number from 1 to 64 (got ${JSON.stringify(raw)})`)
+  }
+  return n
 }
 
 async function invalidate(args: readonly string[]): Promise<number> {

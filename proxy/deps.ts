@@ -1,6 +1,8 @@
 // The effects the pipeline is given (design.md §1 principle 3): clock, origin access, logger
 // and request ids, built once at start-up; tests pass real loopback origins or fakes.
 import type { Logger } from 'pino'
+import type { AccessLog } from './log.js'
+import type { Metrics } from './metrics.js'
 import type { Collapser } from './cache/collapse.js'
 import type { CacheStore } from './cache/store.js'
 import type { OriginConfig } from './config/types.js'
@@ -31,5 +33,9 @@ export interface Deps {
   readonly cache: CacheStore
   readonly collapser: Collapser
   readonly log: Logger
+  /** The per-request access record (pino line and W3C file, spec §11.8). */
+  readonly accessLog: AccessLog
+  /** Prometheus metrics, scraped from the admin listener's /metrics. */
+  readonly metrics: Metrics
   readonly newRequestId: () => string
 }

@@ -1,34 +1,148 @@
-// Logging (design.md §1): one pino root; one structured access line per request at `done`
-// (request id, method, uri, status, bytes, duration, behavior, origin — the one that
-// answered — and the failover from an origin group's primary if any, result type).
-// LOG_LEVEL sets the level (default info); `silent` turns logging off.
+// Logging (design.md §1, spec §11.8): one pino root, and one access record per request at
+// `done` carrying CloudFront's standard log fields — as a pino `access` line (info level) and,
+// with `Server.AccessLog.File`, as CloudFront's tab-separated W3C file. The pino line adds the
+// behavior, the origin that answered and an origin group's failover. Both destinations are
+// asynchronous (buffered sonic-boom streams, flushed at exit). LOG_LEVEL sets the level.
+import { statSync } from 'node:fs'
+import type { Socket } from 'node:net'
+import { TLSSocket } from 'node:tls'
 import { pino, type Logger } from 'pino'
+import {
+  dateAndTime,
+  formatW3cLine,
+  rangeOf,
+  seconds,
+  w3cHeader,
+  type AccessRecord,
+} from './cloudfront/access-log.js'
+import type { AccessLogConfig } from './config/types.js'
 import type { Exchange } from './pipeline/exchange.js'
 
 export function createLogger(level = process.env['LOG_LEVEL'] ?? 'info'): Logger {
-  return pino({ level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime })
+  const dest = pino.destination({ dest: 1, sync: false, minLength: 4096 })
+  return pino({ level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, dest)
 }
 
-export function logAccess(log: Logger, ex: Exchange, nowMs: number): void {
-  if (!log.isLevelEnabled('info')) return
-  log.info(
-    {
-      reqId: ex.id,
-      method: ex.viewer.method,
-      uri: ex.viewer.path,
-      query: ex.viewer.query === '' ? undefined : ex.viewer.query,
-      status: ex.res.statusCode,
-      bytes: ex.bytesSent,
-      durationMs: nowMs - ex.startedAtMs,
-      originMs: ex.originMs,
-      behavior: ex.behavior.id,
-      origin: ex.origin?.id,
-      failedOver: ex.failedOver,
-      result: ex.resultType,
-      detailedResult: ex.detailedResult,
-      functionUtilization: ex.functionUtilization,
-      clientIp: ex.viewer.clientIp,
+export interface AccessLog {
+  /** Records one finished exchange (no-op when no destination wants it). */
+  record(ex: Exchange, nowMs: number): void
+  /** Flushes and closes the W3C file, if any. */
+  close(): Promise<void>
+}
+
+/** The access log for a logger and the optional `Server.AccessLog` file. */
+export function createAccessLog(log: Logger, file: AccessLogConfig | undefined): AccessLog {
+  const toPino = log.isLevelEnabled('info')
+  const w3c =
+    file === undefined
+      ? undefined
+      : pino.destination({ dest: file.file, sync: false, minLength: 4096, mkdir: true })
+  // A new (or empty) file starts with the two W3C header lines; an existing one is appended to.
+  if (w3c !== undefined && file !== undefined && isEmpty(file.file)) w3c.write(w3cHeader())
+  const cookies = file?.includeCookies ?? false
+  return {
+    record(ex, nowMs) {
+      if (!toPino && w3c === undefined) return
+      const rec = accessRecord(ex, nowMs, cookies)
+      if (toPino) {
+        log.info(
+          {
+            ...rec,
+            reqId: ex.id,
+            behavior: ex.behavior.id,
+            origin: ex.origin?.id,
+            failedOver: ex.failedOver,
+            originMs: ex.originMs,
+          },
+          'access',
+        )
+      }
+      w3c?.write(formatW3cLine(rec))
     },
-    'access',
-  )
+    close() {
+      if (w3c === undefined) return Promise.resolve()
+      return new Promise((resolve) => {
+        w3c.once('close', () => resolve())
+        w3c.end()
+      })
+    },
+  }
+}
+
+function isEmpty(file: string): boolean {
+  return (statSync(file, { throwIfNoEntry: false })?.size ?? 0) === 0
+}
+
+const kRead = Symbol('edgeproxy.bytesRead')
+const kWritten = Symbol('edgeproxy.bytesWritten')
+type CountedSocket = Socket & { [kRead]?: number; [kWritten]?: number }
+
+/** Bytes this exchange moved on its connection since the previous exchange on it finished. */
+function socketBytes(socket: CountedSocket): { read: number; written: number } {
+  const read = socket.bytesRead - (socket[kRead] ?? 0)
+  const written = socket.bytesWritten - (socket[kWritten] ?? 0)
+  socket[kRead] = socket.bytesRead
+  socket[kWritten] = socket.bytesWritten
+  return { read, written }
+}
+
+/** CloudFront's 33 fields for one exchange (spec §11.8). */
+export function accessRecord(ex: Exchange, nowMs: number, includeCookies: boolean): AccessRecord {
+  const v = ex.viewer
+  const h = v.headers
+  const res = ex.res
+  const sent = res.headersSent
+  const { date, time } = dateAndTime(nowMs)
+  const bytes = socketBytes(v.socket)
+  const headers = ex.response?.headers
+  const range = res.statusCode === 206 ? rangeOf(str(headers?.['content-range'])) : undefined
+  const tls = v.socket instanceof TLSSocket ? v.socket : undefined
+  const hungUp = ex.detailedResult === 'ClientHungUpRequest'
+  return {
+    date,
+    time,
+    'x-edge-location': ex.dist.pop,
+    'sc-bytes': Math.max(bytes.written, ex.bytesSent),
+    'c-ip': v.clientIp,
+    'cs-method': v.method,
+    'cs(Host)': ex.dist.distributionDomain,
+    'cs-uri-stem': v.path,
+    'sc-status': sent ? res.statusCode : '000',
+    'cs(Referer)': str(h.referer),
+    'cs(User-Agent)': str(h['user-agent']),
+    'cs-uri-query': v.query,
+    'cs(Cookie)': includeCookies ? str(h.cookie) : undefined,
+    'x-edge-result-type': ex.resultType,
+    'x-edge-request-id': ex.id,
+    'x-host-header': str(h.host),
+    'cs-protocol': v.scheme,
+    'cs-bytes': bytes.read,
+    'time-taken': seconds(nowMs - ex.startedAtMs),
+    'x-forwarded-for': str(h['x-forwarded-for']),
+    'ssl-protocol': tls?.getProtocol() ?? undefined,
+    'ssl-cipher': tls?.getCipher().name,
+    'x-edge-response-result-type': hungUp || !sent ? 'Error' : ex.resultType,
+    'cs-protocol-version': `HTTP/${v.httpVersion === '2.0' ? '2.0' : v.httpVersion}`,
+    'fle-status': undefined,
+    'fle-encrypted-fields': undefined,
+    'c-port': v.clientPort,
+    'time-to-first-byte': sent
+      ? seconds((ex.headersAtMs === 0 ? nowMs : ex.headersAtMs) - ex.startedAtMs)
+      : undefined,
+    'x-edge-detailed-result-type': ex.detailedResult ?? ex.resultType,
+    'sc-content-type': str(headers?.['content-type']),
+    'sc-content-len': str(headers?.['content-length']) ?? bodyLength(ex),
+    'sc-range-start': range?.[0],
+    'sc-range-end': range?.[1],
+  }
+}
+
+/** A body held in memory is sent with its length as Content-Length. */
+function bodyLength(ex: Exchange): number | undefined {
+  const body = ex.response?.body
+  return Buffer.isBuffer(body) && ex.viewer.method !== 'HEAD' ? body.length : undefined
+}
+
+function str(v: string | string[] | number | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(', ') : typeof v === 'number' ? String(v) : v
 }

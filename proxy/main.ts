@@ -1,18 +1,24 @@
 // Start-up (design.md §1): load and compile the config, build the dependencies once, start
-// the listeners. Used by the CLI and by tests (which pass port 0 and a quiet logger).
+// the listeners; reload (design.md §3) swaps in a newly compiled config. Used by the CLI and
+// by tests (which pass port 0 and a quiet logger).
 import type { Logger } from 'pino'
 import { startAdminServer } from './admin/server.js'
 import { Collapser } from './cache/collapse.js'
 import { MemoryStore, type CacheStore } from './cache/store.js'
-import { compileDistribution } from './config/compile.js'
-import { checkFunctionAssociations, loadFunctions } from './config/compile-functions.js'
-import { loadConfigFile } from './config/load.js'
+import type { ConfigProblem, EdgeConfig } from './config/types.js'
 import { ConfigError } from './errors.js'
-import type { EdgeConfig } from './config/types.js'
 import { systemClock, type Deps } from './deps.js'
 import { newRequestId } from './ids.js'
-import { createLogger } from './log.js'
+import { createAccessLog, createLogger } from './log.js'
+import { Metrics } from './metrics.js'
 import { OriginClients } from './origin/client.js'
+import {
+  changedKeys,
+  loadDistribution,
+  logProblems,
+  watchFile,
+  type LoadedDistribution,
+} from './reload.js'
 import { readTls, startEdgeServer, type EdgeServer } from './server.js'
 
 export interface StartOptions {
@@ -24,6 +30,16 @@ export interface StartOptions {
   readonly logger?: Logger
   /** Overrides Server.AdminPort. */
   readonly adminPort?: number
+  /** Reload when the config file changes (SIGHUP reloads in any case, see cli.ts). */
+  readonly watch?: boolean
+  /** Start the admin listener (default true); --workers runs it in the primary instead. */
+  readonly admin?: boolean
+}
+
+export interface ReloadResult {
+  readonly ok: boolean
+  /** Errors when refused (the running configuration stays), else warnings. */
+  readonly problems: readonly ConfigProblem[]
 }
 
 export interface Edgeproxy {
@@ -32,37 +48,21 @@ export interface Edgeproxy {
   /** http://host:port of the plain listener. */
   readonly url: string
   readonly httpsUrl: string | undefined
-  /** http://127.0.0.1:port of the admin API. */
+  /** http://127.0.0.1:port of the admin API ('' when started without it). */
   readonly adminUrl: string
+  readonly metrics: Metrics
   readonly cache: CacheStore
+  /** Re-reads, validates and compiles the config file, then swaps it in (or keeps the old). */
+  reload(): Promise<ReloadResult>
   close(graceMs?: number): Promise<void>
 }
 
 export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> {
   const log = options.logger ?? createLogger()
-  const { config, warnings } = loadConfigFile(options.configFile, {
-    originOverrides: options.originOverrides ?? new Map(),
-  })
-  for (const w of warnings) log.warn({ path: w.path, value: w.value }, w.message)
-  const loaded = await loadFunctions(config)
-  const functionProblems = [
-    ...loaded.problems,
-    ...checkFunctionAssociations(config, loaded.functions),
-  ]
-  for (const w of functionProblems) {
-    if (w.severity === 'warning') log.warn({ path: w.path, value: w.value }, w.message)
-  }
-  const functionErrors = functionProblems.filter((p) => p.severity === 'error')
-  if (functionErrors.length > 0) throw new ConfigError(functionErrors)
-  const dist = compileDistribution(config, loaded.functions)
-  for (const b of [config.distribution.defaultBehavior, ...config.distribution.behaviors]) {
-    if (b.trustedKeyGroups.length > 0 || b.trustedSigners.length > 0) {
-      log.warn(
-        { behavior: b.pathPattern },
-        'signed URLs and cookies are not verified yet: this behavior answers 403 to every request',
-      )
-    }
-  }
+  const overrides = options.originOverrides ?? new Map<string, string>()
+  let current = await loadDistribution(options.configFile, overrides)
+  logProblems(log, current.warnings)
+  const { config } = current.dist
   const origins = new OriginClients()
   const collapser = new Collapser()
   const cache = new MemoryStore({
@@ -77,39 +77,85 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
     cache,
     collapser,
     log,
+    accessLog: createAccessLog(log, config.server.accessLog),
+    metrics: new Metrics(cache),
     newRequestId,
   }
   const host = options.host ?? config.server.host
   const tls = config.server.tls
-  const server = await startEdgeServer(dist, deps, {
+  const server = await startEdgeServer(current.dist, deps, {
     port: options.port ?? config.server.port,
     host,
     ...(tls ? { tls: { port: tls.port, ...readTls(tls.certFile, tls.keyFile) } } : {}),
   })
+
+  let reloading: Promise<ReloadResult> = Promise.resolve({ ok: true, problems: [] })
+  const reloadOnce = async (): Promise<ReloadResult> => {
+    let next: LoadedDistribution
+    try {
+      next = await loadDistribution(options.configFile, overrides)
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err
+      const problems = err.problems.map((p) => ({ ...p, severity: 'error' as const }))
+      logProblems(log, problems)
+      log.error({ errors: problems.length }, 'reload refused: the running configuration stays')
+      return { ok: false, problems }
+    }
+    logProblems(log, next.warnings)
+    const before = current
+    current = next
+    if (JSON.stringify(next.dist.config.server) !== JSON.stringify(before.dist.config.server)) {
+      log.warn('Server settings changed: they take effect at the next start, not on reload')
+    }
+    // Requests in flight finish on the distribution (and functions) they started with.
+    server.setDistribution(next.dist, () => {
+      for (const fn of before.functions) if (!next.functions.has(fn)) fn.dispose()
+    })
+    const removed = cache.invalidate(changedKeys(before.dist, next.dist))
+    log.info({ removedObjects: removed }, 'configuration reloaded')
+    return { ok: true, problems: next.warnings }
+  }
+  // Reloads run one at a time, in order.
+  const reload = (): Promise<ReloadResult> => (reloading = reloading.then(reloadOnce, reloadOnce))
+  const watcher =
+    options.watch === true ? watchFile(options.configFile, () => void reload()) : undefined
+
   // The admin API stays on loopback whatever Server.Host is (design.md §3).
-  const admin = await startAdminServer({
-    port: options.adminPort ?? config.server.adminPort,
-    host: '127.0.0.1',
-    cache,
-    log: log.child({ component: 'admin' }),
-  }).catch(async (err: unknown) => {
+  const admin = await (
+    options.admin === false
+      ? Promise.resolve(undefined)
+      : startAdminServer({
+          port: options.adminPort ?? config.server.adminPort,
+          host: '127.0.0.1',
+          cache,
+          metrics: deps.metrics,
+          log: log.child({ component: 'admin' }),
+        })
+  ).catch(async (err: unknown) => {
+    watcher?.close()
     await server.close(0)
     await origins.close()
     throw err
   })
   const urlHost = host.includes(':') ? `[${host}]` : host
   return {
-    config,
+    get config() {
+      return current.dist.config
+    },
     server,
     url: `http://${urlHost}:${String(server.http.port)}`,
     httpsUrl: server.https ? `https://${urlHost}:${String(server.https.port)}` : undefined,
-    adminUrl: admin.url,
+    adminUrl: admin?.url ?? '',
     cache,
+    metrics: deps.metrics,
+    reload,
     async close(graceMs) {
-      await admin.close()
+      watcher?.close()
+      await admin?.close()
       await server.close(graceMs)
       await origins.close()
-      for (const fn of new Set(loaded.functions.values())) fn.dispose()
+      await deps.accessLog.close()
+      for (const fn of current.functions) fn.dispose()
     },
   }
 }

@@ -16,7 +16,6 @@ import { errorPageHtml } from './cloudfront/error-page.js'
 import type { CompiledDistribution } from './config/compile.js'
 import type { Deps } from './deps.js'
 import { ERRORS } from './errors.js'
-import { logAccess } from './log.js'
 import type { Exchange } from './pipeline/exchange.js'
 import { runPipeline, type RunContext } from './pipeline/run.js'
 
@@ -33,8 +32,11 @@ export interface ListenOptions {
 export interface EdgeServer {
   readonly http: AddressInfo
   readonly https: AddressInfo | undefined
-  /** Swap the distribution new requests use (requests in flight keep theirs). */
-  setDistribution(dist: CompiledDistribution): void
+  /**
+   * Swap the distribution new requests use. Requests in flight keep theirs; `retired` runs
+   * once the last of them has finished.
+   */
+  setDistribution(dist: CompiledDistribution, retired?: () => void): void
   /** Stop accepting, let in-flight requests finish (up to `graceMs`), then close. */
   close(graceMs?: number): Promise<void>
 }
@@ -44,23 +46,28 @@ export async function startEdgeServer(
   deps: Deps,
   options: ListenOptions,
 ): Promise<EdgeServer> {
-  let dist = initial
+  /** The distribution new requests get, with the count of requests still using it. */
+  let gen: Generation = { dist: initial, inFlight: 0, retired: undefined }
   let closing = false
   let inFlight = 0
   let drained: (() => void) | undefined
   let httpsAddr: AddressInfo | undefined
   const ctx: RunContext = { deps, closing: () => closing }
 
-  const finish = (ex: Exchange) => {
-    logAccess(deps.log, ex, deps.clock.nowMs())
+  const finish = (ex: Exchange, g: Generation) => {
+    deps.accessLog.record(ex, deps.clock.nowMs())
+    deps.metrics.request(ex)
+    if (--g.inFlight === 0 && g.retired) g.retired()
     if (--inFlight === 0 && drained) drained()
   }
   const handle = (scheme: 'http' | 'https') => (req: IncomingMessage, res: ServerResponse) => {
     inFlight++
-    const ex = newExchange(dist, deps, req, res, scheme, httpsAddr?.port)
+    const g = gen
+    g.inFlight++
+    const ex = newExchange(g.dist, deps, req, res, scheme, httpsAddr?.port)
     const running = runPipeline(ex, ctx)
-    if (running === undefined) finish(ex)
-    else void running.then(() => finish(ex))
+    if (running === undefined) finish(ex, g)
+    else void running.then(() => finish(ex, g))
   }
 
   const servers: Server[] = []
@@ -80,8 +87,12 @@ export async function startEdgeServer(
   return {
     http: httpAddr,
     https: httpsAddr,
-    setDistribution(next) {
-      dist = next
+    setDistribution(next, retired) {
+      const old = gen
+      gen = { dist: next, inFlight: 0, retired: undefined }
+      if (retired === undefined) return
+      if (old.inFlight === 0) retired()
+      else old.retired = retired
     },
     async close(graceMs = 30_000) {
       closing = true
@@ -98,6 +109,12 @@ export async function startEdgeServer(
       for (const s of servers) s.closeAllConnections()
     },
   }
+}
+
+interface Generation {
+  readonly dist: CompiledDistribution
+  inFlight: number
+  retired: (() => void) | undefined
 }
 
 function newExchange(
@@ -133,6 +150,7 @@ function newExchange(
       clientIp: ip.startsWith('::ffff:') ? ip.slice(7) : ip,
       clientPort: req.socket.remotePort ?? 0,
       body: req,
+      socket: req.socket,
       hasBody,
       httpsPort,
     },
@@ -152,6 +170,7 @@ function newExchange(
     detailedResult: undefined,
     originMs: undefined,
     bytesSent: 0,
+    headersAtMs: 0,
     cacheKey: undefined,
     stale: undefined,
     releaseCollapse: undefined,

@@ -3,17 +3,24 @@
 // then marks the record Completed; routing lives in server.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
-import type { CacheAdmin } from '../cache/admin-types.js'
+import type { AdminCache } from '../cache/admin-types.js'
 import { compileInvalidation } from '../cloudfront/invalidation.js'
+import { METRICS_CONTENT_TYPE } from '../metrics.js'
 import { parseInvalidationBody } from './batch.js'
 import { readJsonBody, sendError, sendJson, sendText } from './http.js'
 import type { Invalidation, InvalidationRecords } from './records.js'
 
 export interface AdminContext {
-  readonly cache: CacheAdmin
+  readonly cache: AdminCache
   readonly log: Logger
   readonly clock: () => number
   readonly records: InvalidationRecords
+  /** Prometheus exposition (proxy/metrics.ts); absent in tests of the other endpoints. */
+  readonly metrics: MetricsSource | undefined
+}
+
+export interface MetricsSource {
+  text(): Promise<string>
 }
 
 export type Handler = (
@@ -61,7 +68,7 @@ export const createInvalidation: Handler = async (ctx, req, res) => {
   const record = ctx.records.create(paths, callerReference, ctx.clock())
   let removed: number
   try {
-    removed = ctx.cache.invalidate(compileInvalidation(paths))
+    removed = await ctx.cache.invalidate(compileInvalidation(paths), paths)
   } catch (err) {
     ctx.records.remove(record.Id)
     ctx.log.error({ err, id: record.Id }, 'invalidation failed')
@@ -120,8 +127,22 @@ export const listInvalidations: Handler = (ctx, _req, res, url) => {
   })
 }
 
-export const cacheStats: Handler = (ctx, _req, res) => {
-  sendJson(res, 200, ctx.cache.stats())
+export const cacheStats: Handler = async (ctx, _req, res) => {
+  sendJson(res, 200, await ctx.cache.stats())
+}
+
+export const metrics: Handler = async (ctx, _req, res) => {
+  if (ctx.metrics === undefined) {
+    sendError(res, { status: 404, code: 'NotFound', message: 'metrics are not enabled' })
+    return
+  }
+  const text = await ctx.metrics.text()
+  res.writeHead(200, {
+    'content-type': METRICS_CONTENT_TYPE,
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  })
+  res.end(text)
 }
 
 export const healthz: Handler = (_ctx, _req, res) => {

@@ -1,18 +1,20 @@
 // The admin listener (design.md §3 "Admin API"): a separate node:http server, normally on
-// loopback, routing POST/GET /invalidations, GET /cache/stats and GET /healthz to handlers.ts.
+// loopback, routing POST/GET /invalidations, GET /cache/stats, GET /metrics and GET /healthz to handlers.ts.
 // Unknown paths answer 404 JSON; known paths with another method 405 with `Allow`.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
-import type { CacheAdmin } from '../cache/admin-types.js'
+import type { AdminCache } from '../cache/admin-types.js'
 import {
   cacheStats,
   createInvalidation,
   getInvalidation,
   healthz,
+  metrics,
   listInvalidations,
   type AdminContext,
   type Handler,
+  type MetricsSource,
 } from './handlers.js'
 import { sendError } from './http.js'
 import { InvalidationRecords } from './records.js'
@@ -20,8 +22,10 @@ import { InvalidationRecords } from './records.js'
 export interface AdminServerOptions {
   readonly port: number
   readonly host: string
-  readonly cache: CacheAdmin
+  readonly cache: AdminCache
   readonly log: Logger
+  /** Served as GET /metrics (Prometheus text). */
+  readonly metrics?: MetricsSource
   /** Milliseconds since the epoch; defaults to Date.now. */
   readonly clock?: () => number
 }
@@ -47,6 +51,7 @@ const ROUTES: readonly Route[] = [
   { pattern: /^\/invalidations\/([^/]+)$/, methods: { GET: getInvalidation } },
   { pattern: /^\/cache\/stats$/, methods: { GET: cacheStats } },
   { pattern: /^\/healthz$/, methods: { GET: healthz } },
+  { pattern: /^\/metrics$/, methods: { GET: metrics } },
 ]
 
 export async function startAdminServer(options: AdminServerOptions): Promise<AdminServer> {
@@ -55,6 +60,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     log: options.log,
     clock: options.clock ?? Date.now,
     records: new InvalidationRecords(),
+    metrics: options.metrics,
   }
   const server = createServer((req, res) => {
     void route(ctx, req, res).catch((err: unknown) => {
@@ -113,6 +119,6 @@ async function route(ctx: AdminContext, req: IncomingMessage, res: ServerRespons
   sendError(res, {
     status: 404,
     code: 'NotFound',
-    message: `no admin endpoint ${url.pathname}; try POST /invalidations, GET /invalidations/{Id}, GET /cache/stats, GET /healthz`,
+    message: `no admin endpoint ${url.pathname}; try POST /invalidations, GET /invalidations/{Id}, GET /cache/stats, GET /metrics, GET /healthz`,
   })
 }

@@ -15,6 +15,16 @@ export interface CacheStats {
   readonly inFlight: number
 }
 
+/**
+ * What the admin listener drives: one process's store, or (with --workers) every worker's
+ * store through the primary, where both calls resolve once every worker has answered.
+ */
+export interface AdminCache {
+  /** `paths` are the invalidation's paths as given; `matcher` is compiled from them. */
+  invalidate(matcher: InvalidationMatcher, paths: readonly string[]): number | Promise<number>
+  stats(): CacheStats | Promise<CacheStats>
+}
+
 export interface CacheAdmin {
   /** Removes every variant matching; returns how many entries were removed. Objects whose
    * origin fetch started before this call are not stored when they complete. */

@@ -148,6 +148,15 @@ export interface ServerConfig {
   readonly maxRequestBodyBytes: number
   /** Server.Geo: where a viewer's country comes from (spec §3.5, §11.10); absent = always US. */
   readonly geo?: GeoSourceConfig | undefined
+  /** `Server.AccessLog`: CloudFront's W3C access log file (spec §11.8), when set. */
+  readonly accessLog?: AccessLogConfig | undefined
+}
+
+export interface AccessLogConfig {
+  /** Absolute path of the W3C log file (appended to; created with its folder). */
+  readonly file: string
+  /** Log the Cookie header (CloudFront's `IncludeCookies`); off by default. */
+  readonly includeCookies: boolean
 }
 
 /** A viewer's country: the trusted header, else the CIDR table, else defaultCountry. */

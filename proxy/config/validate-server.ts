@@ -16,6 +16,7 @@ const SERVER_FIELDS = new Set([
   'Pop',
   'MaxRequestBodyMB',
   'Geo',
+  'AccessLog',
 ])
 const PORT = { min: 0, max: 65535 }
 const MB = 1024 * 1024
@@ -40,6 +41,7 @@ export function readServer(r: Reader, s: Rec | undefined, sourceDir: string): Se
   const host = r.string(s, 'Host') ?? DEFAULT_SERVER.host
   if (host === '') r.error(r.at(s, 'Host'), 'must not be empty', host)
   const geo = readGeoSource(r, s, sourceDir, host || DEFAULT_SERVER.host)
+  const accessLog = readAccessLog(r, s, sourceDir)
   return {
     port: r.int(s, 'Port', { ...PORT, fallback: DEFAULT_SERVER.port }),
     host: host || DEFAULT_SERVER.host,
@@ -52,7 +54,22 @@ export function readServer(r: Reader, s: Rec | undefined, sourceDir: string): Se
     pop: pop || DEFAULT_SERVER.pop,
     maxRequestBodyBytes: Math.round(r.size(s, 'MaxRequestBodyMB', 0) * MB),
     ...(geo === undefined ? {} : { geo }),
+    ...(accessLog === undefined ? {} : { accessLog }),
   }
+}
+
+/** `AccessLog: { File, IncludeCookies }`; the file need not exist yet. */
+function readAccessLog(r: Reader, s: Rec, sourceDir: string): ServerConfig['accessLog'] {
+  const log = r.record(s, 'AccessLog')
+  if (log === undefined) return undefined
+  r.unknownKeys(log, new Set(['File', 'IncludeCookies']))
+  const file = r.required(log, 'File')
+  if (file === '') return undefined
+  const abs = resolve(sourceDir, file)
+  const stat = statSync(abs, { throwIfNoEntry: false })
+  if (stat !== undefined && !stat.isFile())
+    r.error(r.at(log, 'File'), `is not a file: ${abs}`, file)
+  return { file: abs, includeCookies: r.bool(log, 'IncludeCookies', false) }
 }
 
 function readTls(r: Reader, s: Rec, sourceDir: string): ServerConfig['tls'] {

@@ -2,6 +2,7 @@
 // request as received, the pinned compiled distribution and behavior, the request sent to
 // the origin and the response on its way to the viewer.
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import type { ResultType } from '../cloudfront/headers.js'
 import type { Release } from '../cache/collapse.js'
@@ -29,6 +30,8 @@ export interface ViewerRequest {
   readonly clientPort: number
   /** The body stream (node's IncomingMessage). */
   readonly body: Readable
+  /** The connection (for the access log's byte counts and TLS fields). */
+  readonly socket: Socket
   readonly hasBody: boolean
   /** The port of the local HTTPS listener, if any (target of the HTTPS redirect). */
   readonly httpsPort: number | undefined
@@ -78,6 +81,8 @@ export interface Exchange {
   /** Origin round-trip (headers received) in ms, when the origin was asked. */
   originMs: number | undefined
   bytesSent: number
+  /** When the response head was written (0 until then): time-to-first-byte (§11.8). */
+  headersAtMs: number
   /** The cache key and normalized Accept-Encoding, once lookup computed them (§3.1). */
   cacheKey: { readonly key: string; readonly acceptEncoding: string | undefined } | undefined
   /** An expired stored object this request revalidates (§4.4), kept for stale-if-error. */

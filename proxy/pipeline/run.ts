@@ -36,7 +36,7 @@ function step(ex: Exchange, edge: Transition, ctx: RunContext): Step {
     case 'authorize':
       return authorize(ex, ctx.deps)
     case 'viewerRequest':
-      return viewerRequest(ex)
+      return viewerRequest(ex, ctx.deps)
     case 'lookup':
       return lookup(ex, ctx.deps)
     case 'originRequest':
@@ -50,9 +50,9 @@ function step(ex: Exchange, edge: Transition, ctx: RunContext): Step {
     case 'errorPage':
       return errorPage(ex, ctx.deps)
     case 'viewerResponse':
-      return viewerResponse(ex)
+      return viewerResponse(ex, ctx.deps)
     case 'deliver':
-      return deliver(ex, ctx.closing())
+      return deliver(ex, ctx.closing(), ctx.deps.clock.nowMs())
     case 'synth':
       return synth(ex, edge.synth)
     case 'done':
@@ -142,7 +142,7 @@ async function answerInternalError(ex: Exchange, state: State, ctx: RunContext):
   }
   try {
     synth(ex, { kind: 'error', code: 'INTERNAL' })
-    await deliver(ex, ctx.closing())
+    await deliver(ex, ctx.closing(), ctx.deps.clock.nowMs())
   } catch {
     ex.res.destroy()
   }

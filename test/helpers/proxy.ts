@@ -10,7 +10,7 @@ export interface ProxyOptions {
   /** Extra files to write next to the config (name → contents). */
   readonly files?: Readonly<Record<string, string | Buffer>>
   readonly originOverrides?: ReadonlyMap<string, string>
-  /** Defaults to a silent logger. */
+  /** A logger to capture lines with (default: silent). */
   readonly logger?: Logger
 }
 

@@ -15,12 +15,17 @@ import { discardBody } from '../../origin/discard.js'
 
 const DONE: Transition = { to: 'done' }
 
-export function deliver(ex: Exchange, closing: boolean): Transition | Promise<Transition> {
+export function deliver(
+  ex: Exchange,
+  closing: boolean,
+  nowMs: number,
+): Transition | Promise<Transition> {
   const r = ex.response
   if (r === undefined) throw new Error('deliver without a response')
   const res = ex.res
   const policy = ex.behavior.policies.responseHeaders
   const hit = r.hit
+  ex.headersAtMs = nowMs
   if (hit !== undefined && policy === undefined && !closing && ex.viewer.httpVersion === '1.1') {
     // The hit path: the head was built when the object was stored.
     const head = hit.head.slice()

@@ -10,18 +10,20 @@ import { interpretViewerRequestResult } from '../../../functions/viewer/result.j
 import type { ViewerFunction } from '../../../functions/viewer/types.js'
 import { SWITCHES } from '../../cloudfront/switches.js'
 import type { HeaderRecord } from '../../http-types.js'
+import type { Deps } from '../../deps.js'
 import type { Exchange } from '../exchange.js'
 import { functionFailure, functionRequestInput } from '../function-call.js'
 import { chooseOrigin, targetOrigin } from '../function-origin.js'
 import type { Transition } from '../states.js'
 
+const EVENT = 'viewer-request'
 const TO_LOOKUP: Transition = { to: 'lookup' }
 const TO_ORIGIN: Transition = { to: 'originRequest' }
 
-export function viewerRequest(ex: Exchange): Transition {
+export function viewerRequest(ex: Exchange, deps: Deps): Transition {
   const fn = ex.behavior.viewerRequestFunction
   if (fn !== undefined) {
-    const refused = runFunction(ex, fn)
+    const refused = runFunction(ex, fn, deps)
     if (refused !== undefined) return refused
   }
   const root = ex.dist.defaultRootPath
@@ -36,12 +38,17 @@ export function viewerRequest(ex: Exchange): Transition {
 }
 
 /** Runs the function; returns the edge to take when it answered or failed, else undefined. */
-function runFunction(ex: Exchange, fn: ViewerFunction): Transition | undefined {
+function runFunction(ex: Exchange, fn: ViewerFunction, deps: Deps): Transition | undefined {
   const event = viewerRequestEvent(functionRequestInput(ex))
   const run = fn.invoke(event)
   ex.functionUtilization = run.computeUtilization
-  if (!run.ok) return functionFailure(ex, 'FUNCTION_EXECUTION_ERROR', `${fn.name}: ${run.message}`)
+  if (!run.ok) {
+    deps.metrics.functionRun(fn.name, EVENT, run.computeUtilization, 'execution')
+    return functionFailure(ex, 'FUNCTION_EXECUTION_ERROR', `${fn.name}: ${run.message}`)
+  }
   const result = interpretViewerRequestResult(run.result, event)
+  const invalid = result.kind === 'invalid' ? 'invalid' : undefined
+  deps.metrics.functionRun(fn.name, EVENT, run.computeUtilization, invalid)
   if (result.kind === 'invalid') {
     return functionFailure(ex, 'FUNCTION_INVALID_RESULT', `${fn.name}: ${result.reason}`)
   }

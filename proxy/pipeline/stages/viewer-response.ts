@@ -6,13 +6,15 @@
 import { viewerResponseEvent } from '../../../functions/viewer/event.js'
 import { interpretViewerResponseResult } from '../../../functions/viewer/result.js'
 import { discardBody } from '../../origin/discard.js'
+import type { Deps } from '../../deps.js'
 import type { Exchange } from '../exchange.js'
 import { functionFailure, functionRequestInput } from '../function-call.js'
 import type { Transition } from '../states.js'
 
+const EVENT = 'viewer-response'
 const TO_DELIVER: Transition = { to: 'deliver' }
 
-export function viewerResponse(ex: Exchange): Transition {
+export function viewerResponse(ex: Exchange, deps: Deps): Transition {
   const fn = ex.behavior.viewerResponseFunction
   const r = ex.response
   if (fn === undefined || r === undefined) return TO_DELIVER
@@ -20,8 +22,13 @@ export function viewerResponse(ex: Exchange): Transition {
   const event = viewerResponseEvent(functionRequestInput(ex), { status: r.status, headers })
   const run = fn.invoke(event)
   ex.functionUtilization = Math.max(ex.functionUtilization ?? 0, run.computeUtilization)
-  if (!run.ok) return functionFailure(ex, 'FUNCTION_EXECUTION_ERROR', `${fn.name}: ${run.message}`)
+  if (!run.ok) {
+    deps.metrics.functionRun(fn.name, EVENT, run.computeUtilization, 'execution')
+    return functionFailure(ex, 'FUNCTION_EXECUTION_ERROR', `${fn.name}: ${run.message}`)
+  }
   const result = interpretViewerResponseResult(run.result, event)
+  const invalid = result.kind === 'invalid' ? 'invalid' : undefined
+  deps.metrics.functionRun(fn.name, EVENT, run.computeUtilization, invalid)
   if (result.kind === 'invalid')
     return functionFailure(ex, 'FUNCTION_INVALID_RESULT', `${fn.name}: ${result.reason}`)
   const out = { ...result.headers }

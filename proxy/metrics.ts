@@ -1,0 +1,163 @@
+// Prometheus metrics for the admin listener (design.md §3 "Metrics", issue #8): requests by
+// behavior, status and result type, origin latency, cache size, hit ratio and evictions, and
+// CloudFront Function invocations, errors and compute utilization, plus process metrics.
+// Per request the cost is one Map lookup per series touched: label children are cached.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { CacheAdmin } from './cache/admin-types.js'
+import type { Exchange } from './pipeline/exchange.js'
+
+export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE
+
+type Inc = { inc(n?: number): void }
+type Observe = { observe(v: number): void }
+
+export class Metrics {
+  readonly registry = new Registry()
+  readonly #requests: Counter<'behavior' | 'status' | 'result'>
+  readonly #requestChildren = new Map<string, Inc>()
+  readonly #origin: Histogram<'origin'>
+  readonly #originChildren = new Map<string, Observe>()
+  readonly #fnCalls: Counter<'function' | 'event'>
+  readonly #fnErrors: Counter<'function' | 'event' | 'kind'>
+  readonly #fnUtilization: Histogram<'function' | 'event'>
+  readonly #fnChildren = new Map<string, { calls: Inc; utilization: Observe }>()
+
+  constructor(cache: CacheAdmin) {
+    const registers = [this.registry]
+    collectDefaultMetrics({ register: this.registry, prefix: 'edgeproxy_' })
+    this.#requests = new Counter({
+      name: 'edgeproxy_requests_total',
+      help: 'Viewer requests answered, by behavior path pattern, status and x-edge-result-type',
+      labelNames: ['behavior', 'status', 'result'],
+      registers,
+    })
+    this.#origin = new Histogram({
+      name: 'edgeproxy_origin_duration_seconds',
+      help: 'Origin round trip until the response headers arrived',
+      labelNames: ['origin'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    })
+    this.#fnCalls = new Counter({
+      name: 'edgeproxy_function_invocations_total',
+      help: 'CloudFront Function invocations',
+      labelNames: ['function', 'event'],
+      registers,
+    })
+    this.#fnErrors = new Counter({
+      name: 'edgeproxy_function_errors_total',
+      help: 'CloudFront Function failures: execution (503) or invalid result (502)',
+      labelNames: ['function', 'event', 'kind'],
+      registers,
+    })
+    this.#fnUtilization = new Histogram({
+      name: 'edgeproxy_function_compute_utilization',
+      help: 'CloudFront Function compute utilization (percent of the budget), per invocation',
+      labelNames: ['function', 'event'],
+      buckets: [1, 5, 10, 20, 30, 50, 70, 90, 100],
+      registers,
+    })
+    cacheGauges(this.registry, cache)
+  }
+
+  /** One finished viewer request (called with the access log record). */
+  request(ex: Exchange): void {
+    const status = ex.res.headersSent ? ex.res.statusCode : 0
+    const behavior = ex.behavior.id
+    const key = `${behavior}\u0000${String(status)}\u0000${ex.resultType}`
+    let child = this.#requestChildren.get(key)
+    if (child === undefined) {
+      child = this.#requests.labels(behavior, String(status), ex.resultType)
+      this.#requestChildren.set(key, child)
+    }
+    child.inc()
+    if (ex.originMs !== undefined && ex.origin !== undefined) {
+      const id = ex.origin.id
+      let h = this.#originChildren.get(id)
+      if (h === undefined) {
+        h = this.#origin.labels(id)
+        this.#originChildren.set(id, h)
+      }
+      h.observe(ex.originMs / 1000)
+    }
+  }
+
+  /** One CloudFront Function call; `failure` when it did not produce a usable result. */
+  functionRun(
+    name: string,
+    event: 'viewer-request' | 'viewer-response',
+    utilization: number,
+    failure: 'execution' | 'invalid' | undefined,
+  ): void {
+    const key = `${name}\u0000${event}`
+    let c = this.#fnChildren.get(key)
+    if (c === undefined) {
+      c = {
+        calls: this.#fnCalls.labels(name, event),
+        utilization: this.#fnUtilization.labels(name, event),
+      }
+      this.#fnChildren.set(key, c)
+    }
+    c.calls.inc()
+    c.utilization.observe(utilization)
+    if (failure !== undefined) this.#fnErrors.labels(name, event, failure).inc()
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics()
+  }
+}
+
+/** Cache size, objects, hit ratio and evictions, read from the store when scraped. */
+function cacheGauges(registry: Registry, cache: CacheAdmin): void {
+  const registers = [registry]
+  const gauge = (
+    name: string,
+    help: string,
+    read: () => number,
+    aggregator: 'sum' | 'average' = 'sum',
+  ) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      // How the --workers primary combines the workers' values.
+      aggregator,
+      collect() {
+        this.set(read())
+      },
+    })
+  gauge('edgeproxy_cache_bytes', 'Bytes held by the memory cache', () => cache.stats().bytes)
+  gauge(
+    'edgeproxy_cache_max_bytes',
+    'The memory cache bound (Server.Cache.MaxSizeMB)',
+    () => cache.stats().maxBytes,
+  )
+  gauge('edgeproxy_cache_objects', 'Objects held by the memory cache', () => cache.stats().objects)
+  gauge(
+    'edgeproxy_cache_in_flight',
+    'Origin fetches leading a cache key',
+    () => cache.stats().inFlight,
+  )
+  gauge(
+    'edgeproxy_cache_hit_ratio',
+    'Hits (and RefreshHits) over cacheable lookups since start',
+    () => {
+      const s = cache.stats()
+      const hits = s.hits + s.refreshHits
+      return hits + s.misses === 0 ? 0 : hits / (hits + s.misses)
+    },
+    'average',
+  )
+  let evicted = 0
+  new Counter({
+    name: 'edgeproxy_cache_evictions_total',
+    help: 'Objects evicted by the byte bound (LRU)',
+    registers,
+    collect() {
+      const now = cache.stats().evictions
+      this.inc(now - evicted)
+      evicted = now
+    },
+  })
+}
