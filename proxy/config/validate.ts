@@ -7,6 +7,7 @@ import { SECTION_KEYS, type NormalizedFile, type SectionKey } from './normalize.
 import { fallbackBehavior } from './validate-behaviors.js'
 import { readDistribution } from './validate-distribution.js'
 import { readServer } from './validate-server.js'
+import { checkTrustedKeyGroups, readKeyGroups } from './validate-key-groups.js'
 import type { ConfigProblem, DistributionConfigModel, EdgeConfig } from './types.js'
 
 export interface ValidateOptions {
@@ -28,6 +29,8 @@ export function validateConfig(
   const sections = Object.fromEntries(
     SECTION_KEYS.map((key) => [key, readSection(r, file, key)]),
   ) as Record<SectionKey, Rec[]>
+  const keyGroupKeys = readKeyGroups(r, sections.KeyGroups, sourceDir)
+  checkTrustedKeyGroups(r, file.distribution, keyGroupKeys)
   const config: EdgeConfig = {
     server: readServer(r, asRecord(r, file.server, 'Server'), sourceDir),
     distribution: readDistributionAt(r, file, sourceDir, overrides),
@@ -38,6 +41,7 @@ export function validateConfig(
     keyValueStores: sections.KeyValueStores,
     lambdaFunctions: sections.LambdaFunctions,
     keyGroups: sections.KeyGroups,
+    keyGroupKeys,
     sourceFile,
     sourceDir,
     etag: file.etag,
