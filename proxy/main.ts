@@ -55,14 +55,6 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
   const functionErrors = functionProblems.filter((p) => p.severity === 'error')
   if (functionErrors.length > 0) throw new ConfigError(functionErrors)
   const dist = compileDistribution(config, loaded.functions)
-  for (const b of [config.distribution.defaultBehavior, ...config.distribution.behaviors]) {
-    if (b.trustedKeyGroups.length > 0 || b.trustedSigners.length > 0) {
-      log.warn(
-        { behavior: b.pathPattern },
-        'signed URLs and cookies are not verified yet: this behavior answers 403 to every request',
-      )
-    }
-  }
   const origins = new OriginClients()
   const collapser = new Collapser()
   const cache = new MemoryStore({

@@ -34,7 +34,7 @@ function step(ex: Exchange, edge: Transition, ctx: RunContext): Step {
     case 'recv':
       return recv(ex)
     case 'authorize':
-      return authorize(ex)
+      return authorize(ex, ctx.deps)
     case 'viewerRequest':
       return viewerRequest(ex)
     case 'lookup':

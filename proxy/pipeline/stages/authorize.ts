@@ -1,17 +1,47 @@
 // authorize — signed URL / signed cookie verification (spec §6, §0 step 7). Behaviors without
-// trusted key groups or signers pass straight through. Verification lands with issue #7;
-// until then a behavior that requires signatures fails closed: every request gets the 403
-// CloudFront sends for a request without a valid signature (§6.6), never the content.
+// trusted key groups or signers pass straight through (one branch). On success the signing
+// parameters leave the query, so neither the cache key nor the origin sees them (§6.6 step 7);
+// on failure the 403 of §6.6 (XML body, or the distribution's custom error page for 403).
 // Exits: viewerRequest, or synth 403.
+import type { SignedUrlFailure } from '../../cloudfront/signed-url.js'
+import type { Deps } from '../../deps.js'
+import type { ErrorCode } from '../../errors.js'
 import type { Exchange } from '../exchange.js'
 import type { Transition } from '../states.js'
 
 const TO_VIEWER_REQUEST: Transition = { to: 'viewerRequest' }
-const REFUSED: Transition = { to: 'synth', synth: { kind: 'error', code: 'SIGNATURE_REQUIRED' } }
 
-export function authorize(ex: Exchange): Transition {
-  const b = ex.behavior.config
-  if (b.trustedKeyGroups.length === 0 && b.trustedSigners.length === 0) return TO_VIEWER_REQUEST
-  ex.detailedResult = 'signed URLs are not verified yet: private content is refused'
-  return REFUSED
+const refuse = (code: ErrorCode): Transition => ({ to: 'synth', synth: { kind: 'error', code } })
+const REFUSALS: Readonly<Record<SignedUrlFailure, Transition>> = {
+  'missing-key': refuse('SIGNATURE_REQUIRED'),
+  'unknown-key': refuse('SIGNATURE_UNKNOWN_KEY'),
+  malformed: refuse('SIGNATURE_MALFORMED'),
+  'bad-signature': refuse('SIGNATURE_INVALID'),
+  expired: refuse('SIGNATURE_DENIED'),
+  'not-yet-valid': refuse('SIGNATURE_DENIED'),
+  ip: refuse('SIGNATURE_DENIED'),
+  resource: refuse('SIGNATURE_DENIED'),
+}
+
+export function authorize(ex: Exchange, deps: Deps): Transition {
+  const signed = ex.behavior.signedUrls
+  if (signed === undefined) return TO_VIEWER_REQUEST
+  const v = ex.viewer
+  const host = v.headers.host ?? v.headers[':authority']
+  const decision = signed.check(
+    {
+      scheme: v.scheme,
+      host: typeof host === 'string' ? host : '',
+      path: v.path,
+      query: v.query,
+      cookie: v.headers.cookie,
+      clientIp: v.clientIp,
+    },
+    deps.clock.nowMs() / 1000,
+  )
+  if (decision.ok) {
+    ex.querystring = decision.querystring
+    return TO_VIEWER_REQUEST
+  }
+  return REFUSALS[decision.failure]
 }
