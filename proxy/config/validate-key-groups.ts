@@ -35,6 +35,7 @@ export function readKeyGroups(r: Reader, groups: readonly Rec[], sourceDir: stri
       const keyId = r.required(k, 'Id')
       if (keyId !== '' && keys.has(keyId)) {
         r.error(r.at(k, 'Id'), 'is used twice in this key group', keyId)
+        continue
       }
       const pem = readPem(r, k, sourceDir)
       if (pem === undefined) continue
