@@ -37,7 +37,8 @@ export function writeSignedBenchConfig(config: string): string {
   absolutePaths(doc, dirname(config))
   const groups = Array.isArray(doc['KeyGroups']) ? (doc['KeyGroups'] as unknown[]) : []
   const group = groups.find((g) => isRecord(g) && g['Id'] === BENCH_KEY_GROUP)
-  const key = isRecord(group) && Array.isArray(group['PublicKeys']) ? group['PublicKeys'][0] : {}
+  const keys: unknown = isRecord(group) ? group['PublicKeys'] : undefined
+  const key: unknown = Array.isArray(keys) ? (keys as unknown[])[0] : undefined
   if (!isRecord(key) || key['Id'] !== BENCH_KEY_ID) {
     throw new Error(`${config}: KeyGroups needs ${BENCH_KEY_GROUP} with public key ${BENCH_KEY_ID}`)
   }
