@@ -35,9 +35,18 @@ export type SignedUrlDecision =
 
 const DEFAULT_REMEMBERED = 1024
 
+interface Remembered {
+  readonly keyPairId: string
+  readonly hash: string
+  /** The exact policy text (custom: its base64 as sent; canned: the rebuilt JSON). */
+  readonly text: string
+  readonly policy: SignedPolicy
+}
+
 export class SignedUrlVerifier {
   readonly #keys: ReadonlyMap<string, KeyObject>
-  readonly #verified = new Map<string, SignedPolicy>()
+  /** Signature → what it was verified for (no long concatenated keys on the hot path). */
+  readonly #verified = new Map<string, Remembered>()
   readonly #max: number
 
   /** `keys`: Key-Pair-Id → public key; `remember`: verified signatures kept (0 = none). */
@@ -73,22 +82,19 @@ export class SignedUrlVerifier {
     }
 
     let policy: SignedPolicy | undefined
-    let memo: string
     if (v.policy !== undefined) {
-      memo = `${v.keyPairId}\n${hash}\n${v.signature}\n${v.policy}`
-      policy = this.#verified.get(memo)
+      policy = this.#recall(v.signature, v.keyPairId, hash, v.policy)
       if (policy === undefined) {
         const bytes = decodeCloudFrontBase64(v.policy)
         const parsed = bytes === undefined ? 'undecodable' : parsePolicy(bytes.toString('utf8'))
         if (typeof parsed === 'string' || bytes === undefined) return fail('malformed')
         if (!verifySignature(key, hash, bytes, v.signature)) return fail('bad-signature')
         policy = parsed
-        this.#remember(memo, policy)
+        this.#remember(v.signature, { keyPairId: v.keyPairId, hash, text: v.policy, policy })
       }
     } else if (v.expires !== undefined && /^\d{1,12}$/.test(v.expires)) {
       const text = cannedPolicy(requestUrlString(url), Number(v.expires))
-      memo = `${v.keyPairId}\n${hash}\n${v.signature}\n${text}`
-      policy = this.#verified.get(memo)
+      policy = this.#recall(v.signature, v.keyPairId, hash, text)
       if (policy === undefined) {
         if (!verifySignature(key, hash, Buffer.from(text), v.signature)) {
           return fail('bad-signature')
@@ -99,7 +105,7 @@ export class SignedUrlVerifier {
           dateGreaterThan: undefined,
           sourceIp: undefined,
         }
-        this.#remember(memo, policy)
+        this.#remember(v.signature, { keyPairId: v.keyPairId, hash, text, policy })
       }
     } else {
       return fail('malformed')
@@ -109,13 +115,21 @@ export class SignedUrlVerifier {
     return { ok: true, mode: v.mode, querystring: query.rest }
   }
 
-  #remember(memo: string, policy: SignedPolicy): void {
+  /** The policy `signature` was verified for, if it was for exactly this key, hash and text. */
+  #recall(signature: string, keyPairId: string, hash: string, text: string) {
+    const r = this.#verified.get(signature)
+    return r !== undefined && r.keyPairId === keyPairId && r.hash === hash && r.text === text
+      ? r.policy
+      : undefined
+  }
+
+  #remember(signature: string, r: Remembered): void {
     if (this.#max === 0) return
     if (this.#verified.size >= this.#max) {
       const oldest = this.#verified.keys().next()
       if (oldest.done !== true) this.#verified.delete(oldest.value)
     }
-    this.#verified.set(memo, policy)
+    this.#verified.set(signature, r)
   }
 }
 
