@@ -1,6 +1,7 @@
 // The benchmark scenario table: one row per measured workload; later issues add rows here.
 // A row names the server it drives and the path it requests (bench/README.md, "Scenarios").
 // The row named BASELINE is the reference every other row's ratio divides by.
+import { signedHitPath } from './signing.js'
 
 /** Which child process a scenario sends its load to. */
 export type Target = 'baseline' | 'proxy'
@@ -35,6 +36,12 @@ export const scenarios: readonly Scenario[] = [
     target: 'proxy',
     path: '/hit',
     note: 'proxy, CachingOptimized: a cache hit (the probe column shows X-Cache)',
+  },
+  {
+    name: 'proxy-hit-signed',
+    target: 'proxy',
+    path: signedHitPath(),
+    note: 'proxy, the same hit on /signed/*: a custom-policy signed URL verified per request (§6)',
   },
   {
     name: 'proxy-hit-fn',

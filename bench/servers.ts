@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as procs from './procs.js'
 import { BASELINE, type Target } from './scenarios.js'
+import { writeSignedBenchConfig } from './signing.js'
 
 /** The build output root (dist/ or .build-bench/) and the repository root. */
 export const outRoot = fileURLToPath(new URL('..', import.meta.url))
@@ -20,7 +21,8 @@ export interface Server {
 
 /** The proxy's argv: the edgeproxy CLI, or the documented override with {placeholders}. */
 function proxyArgv(port: number, adminPort: number, originPort: number): string[] {
-  const config = join(repoRoot, 'bench', 'bench-config.yaml')
+  // A copy carrying this run's throwaway signing key (proxy-hit-signed, bench/signing.ts).
+  const config = writeSignedBenchConfig(join(repoRoot, 'bench', 'bench-config.yaml'))
   const originUrl = `http://${HOST}:${originPort}`
   const override = process.env[PROXY_CMD_ENV]
   if (override !== undefined && override.trim() !== '') {

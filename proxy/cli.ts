@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// The `edgeproxy` command (design.md §3 "Commands"): start, validate, invalidate and
-// test-function; a later issue adds sign. Usage errors exit 2 with a message naming the flag.
+// The `edgeproxy` command (design.md §3 "Commands"): start, validate, invalidate,
+// test-function and sign. Usage errors exit 2 with a message naming the flag.
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { AdminClientError, DEFAULT_ADMIN_URL, invalidateViaAdmin } from './admin/client.js'
 import { checkInvalidationPath } from './cloudfront/invalidation.js'
+import { SignError, signCookies, signUrl, type SignOptions } from './cloudfront/sign.js'
 import { functionProblems } from './config/compile-functions.js'
 import { checkConfigFile, formatProblem } from './config/load.js'
 import { TestFunctionUsageError, testFunction } from '../functions/viewer/test-function.js'
@@ -24,7 +26,8 @@ const USAGE = `usage:
   edgeproxy start [--config FILE] [--port N] [--host H] [--admin-port N] [--workers N] [--origin ID=URL …]
   edgeproxy validate --config FILE
   edgeproxy invalidate [--admin URL] PATH …   (default admin URL ${DEFAULT_ADMIN_URL})
-  edgeproxy test-function FILE --event EVENT.json [--kvs NAME=FILE] [--runtime cloudfront-js-1.0|cloudfront-js-2.0]`
+  edgeproxy test-function FILE --event EVENT.json [--kvs NAME=FILE] [--runtime cloudfront-js-1.0|cloudfront-js-2.0]
+  edgeproxy sign --url URL --key-pair-id ID --private-key FILE (--expires EPOCH | --policy FILE) [--cookies] [--hash-algorithm SHA1|SHA256]`
 
 class UsageError extends Error {}
 
@@ -39,6 +42,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return invalidate(rest)
     case 'test-function':
       return testFunctionCommand(rest)
+    case 'sign':
+      return signCommand(rest)
     case undefined:
     case '--help':
     case '-h':
@@ -237,6 +242,76 @@ async function testFunctionCommand(args: readonly string[]): Promise<number> {
     if (!(err instanceof FunctionCompileError)) throw err
     process.stderr.write(`edgeproxy: ${err.message}\n`)
     return 2
+  }
+}
+
+/** Prints a signed URL, or with --cookies one Set-Cookie line per cookie (spec §6.2, §6.3). */
+function signCommand(args: readonly string[]): number {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      url: { type: 'string' },
+      'key-pair-id': { type: 'string' },
+      'private-key': { type: 'string' },
+      expires: { type: 'string' },
+      policy: { type: 'string' },
+      cookies: { type: 'boolean', default: false },
+      'hash-algorithm': { type: 'string' },
+    },
+  })
+  const url = values.url
+  if (url === undefined) throw new UsageError('sign needs --url URL')
+  if (!/^https?:\/\/[^/]/.test(url) || !URL.canParse(url)) {
+    throw new UsageError(`--url takes an http:// or https:// URL (got ${JSON.stringify(url)})`)
+  }
+  const keyPairId = values['key-pair-id']
+  if (keyPairId === undefined || keyPairId === '')
+    throw new UsageError('sign needs --key-pair-id ID')
+  if (values['private-key'] === undefined) throw new UsageError('sign needs --private-key FILE')
+  if ((values.expires === undefined) === (values.policy === undefined)) {
+    throw new UsageError('sign needs exactly one of --expires EPOCH or --policy FILE')
+  }
+  const alg = values['hash-algorithm'] ?? 'SHA1'
+  if (alg !== 'SHA1' && alg !== 'SHA256') {
+    throw new UsageError(`--hash-algorithm takes SHA1 or SHA256 (got ${JSON.stringify(alg)})`)
+  }
+  let expiry: { expires: number } | { policy: string }
+  if (values.expires !== undefined) {
+    if (!/^\d{1,12}$/.test(values.expires) || Number(values.expires) === 0) {
+      throw new UsageError(`--expires takes epoch seconds (got ${JSON.stringify(values.expires)})`)
+    }
+    expiry = { expires: Number(values.expires) }
+  } else {
+    expiry = { policy: readFlagFile('--policy', values.policy ?? '') }
+  }
+  const options: SignOptions = {
+    url,
+    keyPairId,
+    privateKey: readFlagFile('--private-key', values['private-key']),
+    hashAlgorithm: alg,
+    ...expiry,
+  }
+  try {
+    if (!values.cookies) {
+      process.stdout.write(`${signUrl(options)}\n`)
+      return 0
+    }
+    for (const [name, value] of Object.entries(signCookies(options))) {
+      process.stdout.write(`Set-Cookie: ${name}=${value}; Path=/; Secure; HttpOnly\n`)
+    }
+    return 0
+  } catch (err) {
+    if (err instanceof SignError) throw new UsageError(err.message)
+    throw err
+  }
+}
+
+function readFlagFile(flag: string, file: string): string {
+  try {
+    return readFileSync(resolve(file), 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err)
+    throw new UsageError(`${flag}: cannot read ${JSON.stringify(file)} (${code})`)
   }
 }
 

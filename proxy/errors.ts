@@ -42,7 +42,7 @@ export const ERRORS = {
     detail: 'InvalidRequest',
     cause: 'The distribution is disabled and accepts no requests.',
   },
-  // §6.6; until verification lands (#7) every request to a signed behavior gets it.
+  // §6.6 signed URL / cookie failures: the cause is the <Message> of the XML body (synth.ts).
   SIGNATURE_REQUIRED: {
     status: 403,
     detail: 'Error',
@@ -75,6 +75,11 @@ export const ERRORS = {
     detail: 'Error',
     cause: 'The keys needed to verify the request\u2019s token could not be loaded.',
   },
+  SIGNATURE_UNKNOWN_KEY: { status: 403, detail: 'Error', cause: 'Unknown Key' },
+  // UNCONFIRMED texts (§6.6): malformed policy, bad signature, failed condition.
+  SIGNATURE_MALFORMED: { status: 403, detail: 'Error', cause: 'Access denied' },
+  SIGNATURE_INVALID: { status: 403, detail: 'Error', cause: 'Access denied' },
+  SIGNATURE_DENIED: { status: 403, detail: 'Error', cause: 'Access denied' },
   ORIGIN_CONNECT: {
     status: 502,
     detail: 'OriginConnectError',

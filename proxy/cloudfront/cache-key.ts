@@ -4,6 +4,8 @@
 import { normalizeAcceptEncoding, type NormalizedAcceptEncoding } from './accept-encoding.js'
 import { generatedHeader, isCloudFrontHeader } from './generated-headers.js'
 import type { BehaviorPolicies, NameList } from './policy-types.js'
+import { SIGNING_COOKIES } from './signed-request.js'
+import { SWITCHES } from './switches.js'
 
 export type ViewerHeaders = Readonly<Record<string, string | string[] | undefined>>
 
@@ -142,7 +144,11 @@ export function compileKeyFunction(policies: BehaviorPolicies): (req: KeyRequest
   const normalizes = gzip || br
   const query =
     c.queryStrings.behavior === 'none' ? undefined : listPredicate(c.queryStrings, false)
-  const cookies = c.cookies.behavior === 'none' ? undefined : listPredicate(c.cookies, true)
+  const selected = c.cookies.behavior === 'none' ? undefined : listPredicate(c.cookies, true)
+  const cookies =
+    selected !== undefined && SWITCHES.signingCookiesOutOfCacheKey
+      ? (name: string) => !SIGNING_COOKIES.has(name) && selected(name)
+      : selected
   // Cookie is keyed only via cookie settings; a normalized Accept-Encoding replaces a listed one.
   const headers =
     c.headers.behavior === 'whitelist'

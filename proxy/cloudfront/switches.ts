@@ -11,10 +11,14 @@ export interface Switches {
   readonly questionMarkMatchesSlash: boolean
   /** §11.4: the default root object also applies to `/?query`. */
   readonly defaultRootObjectWithQuery: boolean
+  /** §6.3: the CloudFront-* signed-cookie cookies are never part of the cache key (they still
+   * reach the origin when the cookie settings select them). */
+  readonly signingCookiesOutOfCacheKey: boolean
 }
 
 export const SWITCHES: Switches = {
   normalizePathForMatching: true,
   questionMarkMatchesSlash: true,
   defaultRootObjectWithQuery: true,
+  signingCookiesOutOfCacheKey: true,
 }

@@ -2,11 +2,12 @@
 // behavior matchers in order, origins and groups by id, the Via host and per-behavior method
 // sets. A request pins the CompiledDistribution it started with, so a reload never changes
 // rules mid-request.
-import { createHash } from 'node:crypto'
+import { createHash, type KeyObject } from 'node:crypto'
 import { compileBehaviorTable, type BehaviorTable } from '../cloudfront/behavior.js'
 import { viaEntry } from '../cloudfront/headers.js'
 import { compileKeyFunction, type CacheKeyParts, type KeyRequest } from '../cloudfront/cache-key.js'
 import type { BehaviorPolicies } from '../cloudfront/policy-types.js'
+import { SignedUrlVerifier } from '../cloudfront/signed-url.js'
 import type { ViewerFunction } from '../../functions/viewer/types.js'
 import { compileJwtAuthorizer, type JwtAuthorizer } from '../auth/jwt.js'
 import { compileGeoRestriction, compileLocator, type GeoLocator } from '../geo/country.js'
@@ -32,6 +33,8 @@ export interface CompiledBehavior {
   readonly viewerResponseFunction: ViewerFunction | undefined
   /** The JWT authorizer the behavior requires (local extension), compiled once. */
   readonly jwtAuthorizer?: JwtAuthorizer | undefined
+  /** Set when the behavior requires signed URLs or cookies (spec §6.1): its trusted keys. */
+  readonly signedUrls: SignedUrlVerifier | undefined
 }
 
 export type CompiledTarget =
@@ -106,6 +109,7 @@ export function compileDistribution(
       viewerRequestFunction: functionFor(b, 'viewer-request'),
       viewerResponseFunction: functionFor(b, 'viewer-response'),
       ...(b.jwtAuthorizer === undefined ? {} : { jwtAuthorizer: authorizers.get(b.jwtAuthorizer) }),
+      signedUrls: signedUrlVerifier(b, config),
     }
   }
   const defaultBehavior = compileBehavior(
@@ -145,6 +149,25 @@ export function compileDistribution(
     geoLocator: compileLocator(config.server.geo),
     geoBlocks: compileGeoRestriction(d.geoRestriction),
   }
+}
+
+/**
+ * The keys a signed behavior trusts, by Key-Pair-Id: those of its TrustedKeyGroups. Legacy
+ * TrustedSigners (AWS account key pairs, which do not exist locally) trust every key of every
+ * KeyGroup in the file, as if they were the account's own (`self`) key pairs. A behavior that
+ * requires signatures but trusts no key refuses every request.
+ */
+function signedUrlVerifier(b: BehaviorConfig, config: EdgeConfig): SignedUrlVerifier | undefined {
+  if (b.trustedKeyGroups.length === 0 && b.trustedSigners.length === 0) return undefined
+  const groups =
+    b.trustedSigners.length > 0
+      ? [...config.keyGroupKeys.keys()]
+      : b.trustedKeyGroups.filter((id, i, all) => all.indexOf(id) === i)
+  const keys = new Map<string, KeyObject>()
+  for (const id of groups) {
+    for (const [keyId, key] of config.keyGroupKeys.get(id) ?? []) keys.set(keyId, key)
+  }
+  return new SignedUrlVerifier(keys)
 }
 
 function resolveTarget(

@@ -1,6 +1,7 @@
 // The normalized configuration model: what the loader produces from either file shape
 // (CloudFormation-style DistributionConfig or the AWS API shape with Quantity/Items).
 // Field meanings follow spec/cloudfront.md §1 (distribution, origins, behaviors).
+import type { KeyObject } from 'node:crypto'
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'] as const
 export type HttpMethod = (typeof HTTP_METHODS)[number]
@@ -216,6 +217,8 @@ export interface EdgeConfig {
   readonly keyGroups: readonly Readonly<Record<string, unknown>>[]
   /** JwtAuthorizers (local extension), validated. */
   readonly jwtAuthorizers?: readonly JwtAuthorizerConfig[] | undefined
+  /** KeyGroups' public keys, imported at load: group Id → (key Id → key) (spec §6.1). */
+  readonly keyGroupKeys: ReadonlyMap<string, ReadonlyMap<string, KeyObject>>
   /** Absolute path of the file loaded, and its folder (relative paths resolve from it). */
   readonly sourceFile: string
   readonly sourceDir: string

@@ -10,6 +10,7 @@ import { readDistribution } from './validate-distribution.js'
 import { checkGeoSource } from './validate-geo.js'
 import { checkJwtReferences, readJwtAuthorizers } from './validate-jwt.js'
 import { readServer } from './validate-server.js'
+import { checkTrustedKeyGroups, readKeyGroups } from './validate-key-groups.js'
 import type { ConfigProblem, DistributionConfigModel, EdgeConfig } from './types.js'
 
 export interface ValidateOptions {
@@ -36,6 +37,8 @@ export function validateConfig(
   const jwtAuthorizers = readJwtAuthorizers(r, sections.JwtAuthorizers, sourceDir)
   checkJwtReferences(r, behaviorSources(distribution, file), jwtAuthorizers)
   checkGeoSource(r, file, server, distribution)
+  const keyGroupKeys = readKeyGroups(r, sections.KeyGroups, sourceDir)
+  checkTrustedKeyGroups(r, file.distribution, keyGroupKeys)
   const config: EdgeConfig = {
     server,
     distribution,
@@ -47,6 +50,7 @@ export function validateConfig(
     lambdaFunctions: sections.LambdaFunctions,
     keyGroups: sections.KeyGroups,
     jwtAuthorizers,
+    keyGroupKeys,
     sourceFile,
     sourceDir,
     etag: file.etag,

@@ -1,6 +1,7 @@
 // Refusals before any origin is asked: viewer protocol policy (§11.5), allowed methods
 // (§11.6) and size limits (§11.9), all against a real proxy; the origin must see nothing.
 import assert from 'node:assert/strict'
+import { generateKeyPairSync } from 'node:crypto'
 import { connect } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { request } from 'undici'
@@ -127,8 +128,10 @@ describe('viewer rules (spec §11.5, §11.6, §11.9)', () => {
   })
 })
 
-describe('behaviors that require signed URLs (spec §6, until verification lands)', () => {
-  it('fail closed: 403 MissingKey, and the origin is never asked', async () => {
+describe('behaviors that require signed URLs (spec §6; more in signed-urls.test.ts)', () => {
+  it('an unsigned request: 403 MissingKey, and the origin is never asked', async () => {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+    const pem = String(publicKey.export({ type: 'spki', format: 'pem' }))
     const origin = await startOrigin()
     const proxy = await startProxy({
       DistributionConfig: {
@@ -136,7 +139,7 @@ describe('behaviors that require signed URLs (spec §6, until verification lands
         DefaultCacheBehavior: behavior(undefined, 'o'),
         CacheBehaviors: [behavior('/private/*', 'o', { TrustedKeyGroups: ['kg-1'] })],
       },
-      KeyGroups: [{ Id: 'kg-1', Name: 'kg-1', PublicKeys: [] }],
+      KeyGroups: [{ Id: 'kg-1', Name: 'kg-1', PublicKeys: [{ Id: 'K1', EncodedKey: pem }] }],
     })
     try {
       const r = await request(`${proxy.url}/private/report.pdf`)

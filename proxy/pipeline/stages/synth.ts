@@ -3,10 +3,19 @@
 // Exits: errorPage when the distribution has a custom error response for the status, else
 // deliver.
 import { errorPageHeaders, errorPageHtml } from '../../cloudfront/error-page.js'
-import { ERRORS } from '../../errors.js'
+import { ERRORS, type ErrorCode } from '../../errors.js'
 import type { Exchange } from '../exchange.js'
 import type { SynthSpec, Transition } from '../states.js'
 import { discardBody } from '../../origin/discard.js'
+
+/** §6.6: the XML <Code> of each signed URL failure (the <Message> is the registry's cause). */
+const XML_ERRORS: Partial<Record<ErrorCode, string>> = {
+  SIGNATURE_REQUIRED: 'MissingKey',
+  SIGNATURE_UNKNOWN_KEY: 'AccessDenied', // UNCONFIRMED code (§6.6 step 3)
+  SIGNATURE_MALFORMED: 'AccessDenied',
+  SIGNATURE_INVALID: 'AccessDenied',
+  SIGNATURE_DENIED: 'AccessDenied',
+}
 
 export function synth(ex: Exchange, spec: SynthSpec): Transition {
   discardBody(ex.response?.body)
@@ -22,15 +31,16 @@ export function synth(ex: Exchange, spec: SynthSpec): Transition {
   }
 
   const def = ERRORS[spec.code]
-  const xml = spec.code === 'SIGNATURE_REQUIRED'
+  const xml = XML_ERRORS[spec.code]
   // §6.6: signature failures are S3-style XML; every other CloudFront error is the HTML page.
-  const body = xml
-    ? Buffer.from(
-        `<?xml version="1.0" encoding="UTF-8"?><Error><Code>MissingKey</Code><Message>${def.cause}</Message></Error>`,
-      )
-    : Buffer.from(errorPageHtml(def.status, spec.detail ?? def.cause, ex.id), 'latin1')
+  const body =
+    xml !== undefined
+      ? Buffer.from(
+          `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${xml}</Code><Message>${def.cause}</Message></Error>`,
+        )
+      : Buffer.from(errorPageHtml(def.status, spec.detail ?? def.cause, ex.id), 'latin1')
   const headers = errorPageHeaders(body.length)
-  if (xml) headers['content-type'] = 'text/xml'
+  if (xml !== undefined) headers['content-type'] = 'text/xml'
   if (spec.headers !== undefined) Object.assign(headers, spec.headers)
   // §11.9: an oversized request is answered and the connection closed.
   if (def.status === 413) headers['connection'] = 'close'

@@ -1,11 +1,12 @@
 // One row per accepted shape and default of the config loader (spec/cloudfront.md §1.3–§1.5,
 // §3.9, §5; design.md §3): each loads without an error and yields the expected model values.
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { loadConfigFile } from '../../../proxy/config/load.js'
 import type { EdgeConfig } from '../../../proxy/config/types.js'
-import { behavior, cacheBehavior, config, origin, TempDir, type Obj } from './helpers.js'
+import { behavior, cacheBehavior, config, fixture, origin, TempDir, type Obj } from './helpers.js'
 
 interface Row {
   readonly shape: string
@@ -286,16 +287,28 @@ const ROWS: readonly Row[] = [
   },
   {
     shape: 'function associations and trusted key groups',
-    file: config({
-      DefaultCacheBehavior: {
-        FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: 'rewrite' }],
-        LambdaFunctionAssociations: [
-          { EventType: 'origin-response', LambdaFunctionARN: 'headers' },
-        ],
-        TrustedKeyGroups: ['kg'],
-        TrustedSigners: ['self'],
+    file: config(
+      {
+        DefaultCacheBehavior: {
+          FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: 'rewrite' }],
+          LambdaFunctionAssociations: [
+            { EventType: 'origin-response', LambdaFunctionARN: 'headers' },
+          ],
+          TrustedKeyGroups: ['kg'],
+          TrustedSigners: ['self'],
+        },
       },
-    }),
+      {
+        KeyGroups: [
+          {
+            Id: 'kg',
+            PublicKeys: [
+              { Id: 'K1', EncodedKey: readFileSync(fixture('test-public-key.pem'), 'utf8') },
+            ],
+          },
+        ],
+      },
+    ),
     check: (c) => {
       const b = c.distribution.defaultBehavior
       assert.deepEqual(b.functionAssociations, [

@@ -200,6 +200,7 @@ describe('AWS CLI get-distribution-config export', () => {
         CustomHeaders: { Quantity: 1, Items: [{ HeaderName: 'Via', HeaderValue: 'x' }] },
       }
       const problems = tmp.problems({
+        KeyGroups: awsExport()['KeyGroups'],
         DistributionConfig: {
           ...d,
           DefaultCacheBehavior: behavior,
@@ -218,6 +219,7 @@ describe('AWS CLI get-distribution-config export', () => {
     it('warns when Quantity disagrees with Items, and reads a missing Items as []', () => {
       const d = dist()
       const problems = tmp.problems({
+        KeyGroups: awsExport()['KeyGroups'],
         DistributionConfig: {
           ...d,
           Aliases: { Quantity: 2, Items: ['a.example'] },
@@ -239,9 +241,10 @@ describe('other file shapes', () => {
   })
 
   it('get-distribution output: takes the distribution Id and domain from the outer object', () => {
-    const { ETag, DistributionConfig } = awsExport()
+    const { ETag, DistributionConfig, KeyGroups } = awsExport()
     const file = tmp.write({
       ETag,
+      KeyGroups,
       Distribution: {
         Id: 'E1EXAMPLE',
         ARN: 'arn:aws:cloudfront::123456789012:distribution/E1EXAMPLE',
