@@ -16,8 +16,10 @@ import { closedPort } from '../helpers/ports.js'
 
 const OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6'
 
+/** One request on a new connection: the primary hands connections to workers in turn. */
 async function get(url: string, init: { method?: string; body?: string } = {}) {
   const r = await request(url, {
+    reset: true,
     method: (init.method ?? 'GET') as 'GET',
     ...(init.body === undefined
       ? {}
