@@ -114,19 +114,32 @@ export async function freePorts(n: number): Promise<number[]> {
 
 export interface Probe {
   readonly status: number
+  /** Body bytes as sent (not decoded). */
   readonly bytes: number
   readonly xCache: string | null
+  readonly contentEncoding: string | null
 }
 
 /** One GET on a fresh connection, bounded by timeoutMs. */
-export function probe(url: string, timeoutMs: number): Promise<Probe> {
+export function probe(
+  url: string,
+  timeoutMs: number,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<Probe> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false, timeout: timeoutMs }, (res) => {
+    const opts = { agent: false, timeout: timeoutMs, headers: { ...headers } }
+    const req = request(url, opts, (res) => {
       let bytes = 0
       res.on('data', (c: Buffer) => (bytes += c.length))
       res.on('end', () => {
         const x = res.headers['x-cache']
-        resolve({ status: res.statusCode ?? 0, bytes, xCache: typeof x === 'string' ? x : null })
+        const enc = res.headers['content-encoding']
+        resolve({
+          status: res.statusCode ?? 0,
+          bytes,
+          xCache: typeof x === 'string' ? x : null,
+          contentEncoding: typeof enc === 'string' ? enc : null,
+        })
       })
       res.on('error', reject)
     })

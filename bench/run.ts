@@ -1,17 +1,19 @@
-// `npm run bench`: starts origin, baseline and proxy as child processes, drives each scenario
-// of bench/scenarios.ts with autocannon in interleaved rounds, then prints the table and writes
-// bench/results/<timestamp>.json (bench/README.md; targets in shared perf-baseline.md).
-import autocannon from 'autocannon'
+// `npm run bench`: starts the servers as child processes, drives each scenario of
+// bench/scenarios.ts with autocannon (or wrk) in interleaved rounds, optionally watches the
+// proxy's RSS under one long hit load, then prints the table with the issue #8 targets and writes
+// bench/results/<timestamp>.json and .md (bench/README.md; targets in shared perf-baseline.md).
 import { execFileSync } from 'node:child_process'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import { groupCpuSeconds, selfCpuSeconds } from './cpu.js'
-import { parseOptions, USAGE, type BenchOptions } from './options.js'
+import { groupCpuSeconds, reapedChildrenCpuSeconds, selfCpuSeconds, serverRssBytes } from './cpu.js'
+import { runLoad, wrkInstalled } from './load.js'
+import { parseOptions, RSS_WATCH_SCENARIO, USAGE, type BenchOptions } from './options.js'
 import * as procs from './procs.js'
-import { formatTable, median, summarize, writeJson } from './report.js'
-import type { RunResult, Summary } from './report.js'
+import { formatMarkdown, formatTable, median, probeProblems, summarize } from './report.js'
+import { writeResults, type ProbeResult, type RunResult } from './report.js'
 import { BASELINE, scenarios, type Scenario } from './scenarios.js'
 import { PROXY_CMD_ENV, repoRoot, startServers, type Server } from './servers.js'
+import { computeTargets, rssTrend, type RssSample, type RssTrend } from './targets.js'
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US')
 const round1 = (n: number): number => Math.round(n * 10) / 10
@@ -29,34 +31,16 @@ function gitCommit(): string | null {
   }
 }
 
-/** One autocannon run against url, bounded to durationS + 15 s. */
-async function load(
-  url: string,
-  durationS: number,
-  connections: number,
-): Promise<autocannon.Result> {
-  const instance = autocannon({
-    url,
-    connections,
-    duration: durationS,
-  }) as Promise<autocannon.Result> & {
-    stop?: () => void
-  }
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => {
-        instance.stop?.()
-        reject(new Error(`autocannon did not finish ${url} within ${durationS + 15} s`))
-      },
-      (durationS + 15) * 1000,
-    )
+/** CPU seconds of the load generator so far: the runner (autocannon) and reaped wrk runs. */
+const generatorCpuSeconds = (): number => selfCpuSeconds() + reapedChildrenCpuSeconds()
+
+function loadOf(server: Server, s: Scenario, durationS: number, o: BenchOptions) {
+  return runLoad(o.tool, {
+    url: server.base + s.path,
+    durationS,
+    connections: o.connections,
+    headers: s.headers,
   })
-  try {
-    return await Promise.race([instance, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 async function measure(
@@ -66,42 +50,69 @@ async function measure(
   o: BenchOptions,
 ): Promise<RunResult> {
   const cpu0 = groupCpuSeconds(server.child.pid)
-  const self0 = selfCpuSeconds()
+  const gen0 = generatorCpuSeconds()
   const t0 = performance.now()
-  const r = await load(server.base + s.path, o.durationS, o.connections)
+  const r = await loadOf(server, s, o.durationS, o)
   const wall = (performance.now() - t0) / 1000
   const cpu1 = groupCpuSeconds(server.child.pid)
   if (server.child.exit !== null) throw new Error(`${s.name}: ${procs.describeChild(server.child)}`)
   return {
     round,
-    reqPerSec: round1(r.requests.total / r.duration),
-    requests: r.requests.total,
-    durationS: r.duration,
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
+    reqPerSec: round1(r.requests / r.durationS),
+    requests: r.requests,
+    durationS: r.durationS,
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
     errors: r.errors,
     timeouts: r.timeouts,
     non2xx: r.non2xx,
     serverCpuPct: cpu0 === null || cpu1 === null ? null : round1(((cpu1 - cpu0) / wall) * 100),
-    generatorCpuPct: round1(((selfCpuSeconds() - self0) / wall) * 100),
+    generatorCpuPct: round1(((generatorCpuSeconds() - gen0) / wall) * 100),
+    rssBytes: serverRssBytes(server.child.pid),
   }
 }
 
-async function bench(o: BenchOptions): Promise<number> {
+/** One o.rssWatchS-second proxy-hit load, sampling the proxy's RSS every second. */
+async function watchRss(server: Server, s: Scenario, o: BenchOptions): Promise<RssTrend | null> {
+  process.stderr.write(`RSS watch: ${o.rssWatchS} s of ${s.name}\n`)
+  const samples: RssSample[] = []
+  const t0 = performance.now()
+  const sample = (): void => {
+    const bytes = serverRssBytes(server.child.pid)
+    if (bytes !== null) samples.push({ tS: round1((performance.now() - t0) / 1000), bytes })
+  }
+  sample()
+  const timer = setInterval(sample, 1000)
+  try {
+    const r = await loadOf(server, s, o.rssWatchS, o)
+    sample()
+    if (r.errors + r.timeouts + r.non2xx > 0) {
+      process.stderr.write(`warning: RSS watch saw errors=${r.errors} non2xx=${r.non2xx}\n`)
+    }
+    return rssTrend(samples, o.rssWatchS, round1(r.requests / r.durationS))
+  } finally {
+    clearInterval(timer)
+  }
+}
+
+async function bench(o: BenchOptions, argv: readonly string[]): Promise<number> {
   const startedAt = new Date()
   const selected = scenarios.filter((s) => o.only.includes(s.name))
   const servers = await startServers(new Set(selected.map((s) => s.target)))
   const serverOf = (s: Scenario): Server => servers.get(s.target)!
-  const total = selected.length * (o.warmupS + o.runs * o.durationS)
-  process.stderr.write(`measuring ${selected.map((s) => s.name).join(', ')} for about ${total} s\n`)
+  const total = selected.length * (o.warmupS + o.runs * o.durationS) + o.rssWatchS
+  process.stderr.write(
+    `measuring ${selected.map((s) => s.name).join(', ')} with ${o.tool} for about ${total} s\n`,
+  )
 
-  const probes = new Map<string, Summary['probe']>()
+  const probes = new Map<string, ProbeResult>()
   for (const s of selected) {
-    if (o.warmupS > 0) await load(serverOf(s).base + s.path, o.warmupS, o.connections)
-    const p = await procs.probe(serverOf(s).base + s.path, 5000)
-    probes.set(s.name, { status: p.status, xCache: p.xCache })
-    if (p.status !== 200 || p.bytes !== 1024) {
-      process.stderr.write(`warning: ${s.name}: probe got ${p.status} with ${p.bytes} bytes\n`)
+    if (o.warmupS > 0) await loadOf(serverOf(s), s, o.warmupS, o)
+    const p = await procs.probe(serverOf(s).base + s.path, 5000, s.headers)
+    probes.set(s.name, p)
+    const problems = probeProblems(s, p)
+    if (problems.length > 0) {
+      process.stderr.write(`warning: ${s.name}: probe got ${problems.join(', ')}\n`)
     }
   }
 
@@ -120,25 +131,41 @@ async function bench(o: BenchOptions): Promise<number> {
     }
   }
 
+  const watched = selected.find((s) => s.name === RSS_WATCH_SCENARIO)
+  const rss = o.rssWatchS > 0 && watched ? await watchRss(serverOf(watched), watched, o) : null
+
   const baseRuns = runs.get(BASELINE)
   const baseMedian = baseRuns === undefined ? null : median(baseRuns.map((r) => r.reqPerSec))
   const summaries = selected.map((s) =>
     summarize(s, runs.get(s.name)!, probes.get(s.name) ?? null, baseMedian),
   )
-  process.stdout.write(`\n${formatTable(summaries)}\n`)
+  const targets = computeTargets(new Map(summaries.map((s) => [s.name, s.reqPerSec.median])), rss)
+  process.stdout.write(`\n${formatTable(summaries, targets, rss)}\n`)
   if (baseMedian === null) process.stdout.write(`(no ratio: '${BASELINE}' was not among --only)\n`)
-  const file = writeJson(join(repoRoot, 'bench', 'results'), startedAt, {
+  const meta = {
     startedAt: startedAt.toISOString(),
     commit: gitCommit(),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? null,
-    options: o,
-    proxyCommand: process.env[PROXY_CMD_ENV] ?? null,
-    scenarios: summaries,
-  })
-  process.stdout.write(`\nresults: ${file}\n`)
+    tool: o.tool,
+    command: ['npm run bench --', ...argv].join(' ').replace(/ --$/, ''),
+  }
+  const files = writeResults(
+    join(repoRoot, 'bench', 'results'),
+    startedAt,
+    {
+      ...meta,
+      options: o,
+      proxyCommand: process.env[PROXY_CMD_ENV] ?? null,
+      scenarios: summaries,
+      targets,
+      rssWatch: rss,
+    },
+    formatMarkdown(meta, summaries, targets, rss),
+  )
+  process.stdout.write(`\nresults: ${files.json}\n         ${files.markdown}\n`)
   return summaries.some((s) => s.errors + s.timeouts + s.non2xx > 0) ? 1 : 0
 }
 
@@ -157,6 +184,10 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`)
     return 0
   }
+  if (o.tool === 'wrk' && !wrkInstalled()) {
+    process.stderr.write('--tool wrk: no wrk on PATH (e.g. apt-get install wrk); use autocannon\n')
+    return 2
+  }
   process.on('exit', procs.killAllSync)
   for (const [sig, code] of [
     ['SIGINT', 130],
@@ -168,7 +199,7 @@ async function main(): Promise<number> {
     })
   }
   try {
-    return await bench(o)
+    return await bench(o, process.argv.slice(2))
   } catch (err) {
     process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`)
     return 1

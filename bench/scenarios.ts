@@ -3,8 +3,12 @@
 // The row named BASELINE is the reference every other row's ratio divides by.
 import { signedHitPath } from './signing.js'
 
-/** Which child process a scenario sends its load to. */
-export type Target = 'baseline' | 'proxy'
+/**
+ * Which child process a scenario sends its load to: the bare baseline, the same server under
+ * node:cluster, the naive undici proxy, or the edgeproxy started once plain and once with
+ * `--workers 2` (bench/servers.ts).
+ */
+export type Target = 'baseline' | 'cluster-baseline' | 'naive-proxy' | 'proxy' | 'proxy-workers'
 
 export interface Scenario {
   /** Unique name, used by `--only` and in the report. */
@@ -12,11 +16,22 @@ export interface Scenario {
   readonly target: Target
   /** Request path (all requests are GET to this one URL). */
   readonly path: string
+  /** Extra request headers, sent by the load generator and by the probe. */
+  readonly headers?: Readonly<Record<string, string>>
+  /**
+   * What the probe after the warm-up must see besides status 200: by default a 1024-byte body
+   * without Content-Encoding; `bytes` changes the size, `encoded` asks for a Content-Encoding
+   * (the encoded size is then not checked).
+   */
+  readonly expect?: { readonly bytes?: number; readonly encoded?: boolean }
   /** What the row measures, printed under the table. */
   readonly note: string
 }
 
 export const BASELINE = 'baseline'
+
+/** Accept-Encoding of the compressed rows, as a browser sends it. */
+const GZIP_BR = { 'accept-encoding': 'gzip, br' }
 
 export const scenarios: readonly Scenario[] = [
   {
@@ -48,5 +63,38 @@ export const scenarios: readonly Scenario[] = [
     target: 'proxy',
     path: '/fn/app.js',
     note: 'proxy, the same hit with the spa-rewrite CloudFront Function on viewer-request',
+  },
+  {
+    name: 'proxy-hit-gzip',
+    target: 'proxy',
+    path: '/gz/page.html',
+    headers: GZIP_BR,
+    expect: { encoded: true },
+    note: 'proxy, hit of a 4 KB text/html object under Compress: true, viewer accepts gzip, br',
+  },
+  {
+    name: 'proxy-hit-1mb',
+    target: 'proxy',
+    path: '/big/1mb.bin',
+    expect: { bytes: 1024 * 1024 },
+    note: 'proxy, hit of a 1 MiB object (its ratio divides by the 1 KB baseline)',
+  },
+  {
+    name: 'proxy-hit-workers',
+    target: 'proxy-workers',
+    path: '/hit',
+    note: 'a second proxy with --workers 2 (same config), the proxy-hit request',
+  },
+  {
+    name: 'naive-proxy',
+    target: 'naive-proxy',
+    path: '/miss/x',
+    note: 'naive undici streaming proxy without cache, same origin: the reference for the miss target',
+  },
+  {
+    name: 'cluster-baseline',
+    target: 'cluster-baseline',
+    path: '/',
+    note: 'the baseline server in 2 node:cluster workers: the reference for the workers target',
   },
 ]

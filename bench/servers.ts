@@ -1,6 +1,7 @@
 // Starts the bench's servers as child processes on free loopback ports: the baseline, the
-// origin and the proxy (the edgeproxy CLI with bench/bench-config.yaml, or the command in
-// EDGEPROXY_BENCH_PROXY_CMD), each awaited until it answers HTTP (bench/README.md).
+// cluster baseline, the origin, the naive proxy and the proxy (the edgeproxy CLI with
+// bench/bench-config.yaml, or the command in EDGEPROXY_BENCH_PROXY_CMD) once with one process
+// and once with `--workers 2`, each awaited until it answers HTTP (bench/README.md).
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,8 +20,11 @@ export interface Server {
   readonly base: string
 }
 
+/** Worker count of the `proxy-workers` target. */
+export const PROXY_WORKERS = 2
+
 /** The proxy's argv: the edgeproxy CLI, or the documented override with {placeholders}. */
-function proxyArgv(port: number, adminPort: number, originPort: number): string[] {
+function proxyArgv(port: number, adminPort: number, originPort: number, workers = 1): string[] {
   // A copy carrying this run's throwaway signing key (proxy-hit-signed, bench/signing.ts).
   const config = writeSignedBenchConfig(join(repoRoot, 'bench', 'bench-config.yaml'))
   const originUrl = `http://${HOST}:${originPort}`
@@ -33,7 +37,14 @@ function proxyArgv(port: number, adminPort: number, originPort: number): string[
       ['adminPort', String(adminPort)],
       ['originUrl', originUrl],
       ['config', config],
+      ['workers', String(workers)],
     ])
+    if (workers > 1 && !override.includes('{workers}')) {
+      throw new Error(
+        `${PROXY_CMD_ENV} has no {workers} placeholder, so proxy-workers cannot be started; ` +
+          `add '--workers {workers}' to it or leave proxy-workers out with --only`,
+      )
+    }
     const words = override.trim().split(/\s+/)
     return words.map((w) => w.replace(/\{(\w+)\}/g, (m, k: string) => vars.get(k) ?? m))
   }
@@ -42,6 +53,7 @@ function proxyArgv(port: number, adminPort: number, originPort: number): string[
     throw new Error(`${cli} does not exist (proxy CLI not built?); try --only ${BASELINE}`)
   }
   const flags = ['--port', String(port), '--admin-port', String(adminPort)]
+  if (workers > 1) flags.push('--workers', String(workers))
   return [
     process.execPath,
     cli,
@@ -63,23 +75,45 @@ async function startServer(name: string, argv: string[], port: number): Promise<
 }
 
 export async function startServers(targets: ReadonlySet<Target>): Promise<Map<Target, Server>> {
-  const [originPort = 0, baselinePort = 0, proxyPort = 0, adminPort = 0] = await procs.freePorts(4)
-  // Resolve the proxy command first, so a missing CLI fails before anything is spawned.
+  const ports = await procs.freePorts(8)
+  const port = (): number => ports.shift() ?? 0
+  const [originPort, baselinePort, clusterPort, naivePort] = [port(), port(), port(), port()]
+  const [proxyPort, adminPort, workersPort, workersAdminPort] = [port(), port(), port(), port()]
+  // Resolve the proxy commands first, so a missing CLI fails before anything is spawned.
   const proxy = targets.has('proxy') ? proxyArgv(proxyPort, adminPort, originPort) : null
+  const proxyWorkers = targets.has('proxy-workers')
+    ? proxyArgv(workersPort, workersAdminPort, originPort, PROXY_WORKERS)
+    : null
   const fixed = (file: string): string => join(outRoot, 'bench', file)
   const servers = new Map<Target, Server>()
   if (targets.has('baseline')) {
     const argv = [process.execPath, fixed('baseline.js'), '--port', String(baselinePort)]
     servers.set('baseline', await startServer('baseline', argv, baselinePort))
   }
-  if (proxy !== null) {
+  if (targets.has('cluster-baseline')) {
+    const argv = [process.execPath, fixed('cluster-baseline.js'), '--port', String(clusterPort)]
+    servers.set('cluster-baseline', await startServer('cluster-baseline', argv, clusterPort))
+  }
+  if (proxy !== null || proxyWorkers !== null || targets.has('naive-proxy')) {
     await startServer(
       'origin',
       [process.execPath, fixed('origin.js'), '--port', String(originPort)],
       originPort,
     )
+  }
+  if (targets.has('naive-proxy')) {
+    const originUrl = `http://${HOST}:${originPort}`
+    const argv = [process.execPath, fixed('naive-proxy.js'), '--port', String(naivePort)]
+    argv.push('--origin', originUrl)
+    servers.set('naive-proxy', await startServer('naive-proxy', argv, naivePort))
+  }
+  if (proxy !== null) {
     process.stderr.write(`proxy: ${proxy.join(' ')}\n`)
     servers.set('proxy', await startServer('proxy', proxy, proxyPort))
+  }
+  if (proxyWorkers !== null) {
+    process.stderr.write(`proxy-workers: ${proxyWorkers.join(' ')}\n`)
+    servers.set('proxy-workers', await startServer('proxy-workers', proxyWorkers, workersPort))
   }
   return servers
 }

@@ -1,0 +1,144 @@
+// The issue #8 targets, derived from the medians of one batch (bench/README.md, "Targets"):
+// hit vs bare node:http, miss vs the naive undici proxy, the --workers 2 gain vs the gain of a
+// 2-worker node:cluster baseline, RSS flatness over the --rss-watch run, and (issue #7) the
+// signed-URL hit vs the plain hit. Pure.
+
+export interface TargetCheck {
+  readonly name: string
+  /** How the value is computed, from scenario names. */
+  readonly formula: string
+  readonly op: '>=' | '<='
+  readonly threshold: number
+  /** Null when a scenario it needs was not measured. */
+  readonly value: number | null
+  /** Null when not measured. */
+  readonly met: boolean | null
+}
+
+/** One RSS sample of the watch run: seconds since the load started, resident bytes. */
+export interface RssSample {
+  readonly tS: number
+  readonly bytes: number
+}
+
+export interface RssTrend {
+  readonly durationS: number
+  /** Samples before this many seconds are the warm-up and not judged. */
+  readonly warmupS: number
+  readonly samples: readonly RssSample[]
+  readonly firstAfterWarmupBytes: number
+  readonly lastBytes: number
+  readonly maxBytes: number
+  /** last ÷ first after warm-up. */
+  readonly growth: number
+  /** Least-squares slope over the samples after warm-up, MiB per minute. */
+  readonly slopeMiBPerMin: number
+  /** Requests per second of the watch run (median-free: one run). */
+  readonly reqPerSec: number
+}
+
+export const HIT_MIN = 0.9
+export const MISS_MIN = 0.8
+export const WORKERS_MIN = 0.9
+/** Issue #7: a signed-URL hit keeps at least this share of the plain hit's throughput. */
+export const SIGNED_MIN = 0.7
+/** RSS counts as flat when the last sample is at most 5% above the first after warm-up. */
+export const RSS_GROWTH_MAX = 1.05
+
+/** The warm-up part of an RSS watch of durationS seconds: a sixth, 1–10 s. */
+export function rssWarmupS(durationS: number): number {
+  return Math.max(1, Math.min(10, Math.floor(durationS / 6)))
+}
+
+/** Summarizes the samples of an RSS watch; null when no sample falls after the warm-up. */
+export function rssTrend(
+  samples: readonly RssSample[],
+  durationS: number,
+  reqPerSec: number,
+): RssTrend | null {
+  const warmupS = rssWarmupS(durationS)
+  const after = samples.filter((s) => s.tS >= warmupS)
+  const first = after[0]
+  const last = after[after.length - 1]
+  if (first === undefined || last === undefined) return null
+  const n = after.length
+  const meanT = after.reduce((a, s) => a + s.tS, 0) / n
+  const meanB = after.reduce((a, s) => a + s.bytes, 0) / n
+  let num = 0
+  let den = 0
+  for (const s of after) {
+    num += (s.tS - meanT) * (s.bytes - meanB)
+    den += (s.tS - meanT) ** 2
+  }
+  const slopeBytesPerS = den === 0 ? 0 : num / den
+  return {
+    durationS,
+    warmupS,
+    samples,
+    firstAfterWarmupBytes: first.bytes,
+    lastBytes: last.bytes,
+    maxBytes: Math.max(...samples.map((s) => s.bytes)),
+    growth: last.bytes / first.bytes,
+    slopeMiBPerMin: (slopeBytesPerS * 60) / (1024 * 1024),
+    reqPerSec,
+  }
+}
+
+function check(
+  name: string,
+  formula: string,
+  op: TargetCheck['op'],
+  threshold: number,
+  value: number | null,
+): TargetCheck {
+  const ok = value === null || !Number.isFinite(value) ? null : value
+  const met = ok === null ? null : op === '>=' ? ok >= threshold : ok <= threshold
+  return { name, formula, op, threshold, value: ok, met }
+}
+
+/** The targets from the scenarios' median req/s (by name) and the RSS watch, if any. */
+export function computeTargets(
+  medians: ReadonlyMap<string, number>,
+  rss: RssTrend | null,
+): TargetCheck[] {
+  const m = (name: string): number | null => {
+    const v = medians.get(name)
+    return v === undefined || !(v > 0) ? null : v
+  }
+  const ratio = (a: number | null, b: number | null): number | null =>
+    a === null || b === null ? null : a / b
+  const hit = ratio(m('proxy-hit'), m('baseline'))
+  const miss = ratio(m('proxy-miss'), m('naive-proxy'))
+  const signed = ratio(m('proxy-hit-signed'), m('proxy-hit'))
+  const workers = ratio(
+    ratio(m('proxy-hit-workers'), m('proxy-hit')),
+    ratio(m('cluster-baseline'), m('baseline')),
+  )
+  return [
+    check('cache hit', 'proxy-hit / baseline', '>=', HIT_MIN, hit),
+    check('miss', 'proxy-miss / naive-proxy', '>=', MISS_MIN, miss),
+    check(
+      'workers gain',
+      '(proxy-hit-workers / proxy-hit) / (cluster-baseline / baseline)',
+      '>=',
+      WORKERS_MIN,
+      workers,
+    ),
+    check(
+      'RSS flat',
+      'RSS last / first after warm-up (--rss-watch)',
+      '<=',
+      RSS_GROWTH_MAX,
+      rss === null ? null : rss.growth,
+    ),
+    check('signed hit', 'proxy-hit-signed / proxy-hit', '>=', SIGNED_MIN, signed),
+  ]
+}
+
+/** "cache hit: proxy-hit / baseline = 0.93 (target ≥ 0.90): met". */
+export function formatTarget(t: TargetCheck): string {
+  const target = `(target ${t.op === '>=' ? '≥' : '≤'} ${t.threshold.toFixed(2)})`
+  if (t.value === null) return `${t.name}: ${t.formula} ${target}: not measured`
+  const verdict = t.met === true ? 'met' : 'MISSED'
+  return `${t.name}: ${t.formula} = ${t.value.toFixed(2)} ${target}: ${verdict}`
+}
