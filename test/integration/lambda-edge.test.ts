@@ -4,6 +4,7 @@
 // invalid results (502) — without disturbing other requests. Each runtime in RUNTIMES runs
 // the same scenarios with its own handlers (test/fixtures/lambda/README.md).
 import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
@@ -253,3 +254,42 @@ for (const rt of RUNTIMES) {
     })
   })
 }
+
+describe('Lambda@Edge across a hot reload', () => {
+  let origin: TestOrigin
+  let proxy: Edgeproxy
+  const handler = (version: string) => `export const handler = async (event) => {
+  const request = event.Records[0].cf.request
+  if (request.uri === '/slow') await new Promise((r) => setTimeout(r, 300))
+  request.headers['x-version'] = [{ value: '${version}' }]
+  return request
+}`
+  const config = (file: string) => ({
+    DistributionConfig: {
+      Origins: [customOrigin('a', origin.port)],
+      DefaultCacheBehavior: behavior(undefined, 'a', lambda('viewer-request', 'v')),
+    },
+    LambdaFunctions: [{ Name: 'v', CodeFile: file, Runtime: 'nodejs20.x' }],
+  })
+  before(async () => {
+    origin = await startOrigin((req, res) => res.end(`version ${String(req.headers['x-version'])}`))
+    proxy = await startProxy(config('v1.mjs'), {
+      files: { 'v1.mjs': handler('1'), 'v2.mjs': handler('2') },
+    })
+  })
+  after(async () => {
+    await proxy.close()
+    await origin.close()
+  })
+
+  it('a reload starts the new function; a call in flight finishes on the old one', async () => {
+    const get = async (path: string) => (await request(`${proxy.url}${path}`)).body.text()
+    assert.equal(await get('/x'), 'version 1')
+    const inFlight = get('/slow')
+    await new Promise((r) => setTimeout(r, 50))
+    writeFileSync(proxy.config.sourceFile, JSON.stringify(config('v2.mjs')))
+    assert.equal((await proxy.reload()).ok, true)
+    assert.equal(await get('/x'), 'version 2')
+    assert.equal(await inFlight, 'version 1')
+  })
+})
