@@ -38,8 +38,8 @@ class NodeRunner implements EdgeRunner {
   #closed = false
 
   constructor(spec: EdgeFunctionSpec) {
-    this.spec = spec
-    for (let i = 0; i < Math.max(1, spec.poolSize); i++) this.#spawn()
+    this.spec = { ...spec, poolSize: Math.max(1, spec.poolSize) }
+    for (let i = 0; i < this.spec.poolSize; i++) this.#spawn()
   }
 
   invoke(event: unknown, context: EdgeCallContext): Promise<EdgeOutcome> {
@@ -108,10 +108,14 @@ class NodeRunner implements EdgeRunner {
   }
 
   #pump(): void {
-    while (this.#queue.length > 0 && this.#idle.length > 0) {
+    while (this.#queue.length > 0) {
+      // A worker lost while idle is replaced when work arrives, so a module that keeps
+      // crashing costs one start per call, never a restart loop.
+      if (this.#idle.length === 0 && this.#slots.size < this.spec.poolSize) this.#spawn()
       const slot = this.#idle.pop()
+      if (slot === undefined) return
       const call = this.#queue.shift()
-      if (slot === undefined || call === undefined) return
+      if (call === undefined) return
       slot.call = call
       call.startedAt = performance.now()
       slot.timer = setTimeout(() => {
@@ -156,11 +160,12 @@ class NodeRunner implements EdgeRunner {
     this.#slots.delete(slot)
     const i = this.#idle.indexOf(slot)
     if (i >= 0) this.#idle.splice(i, 1)
+    const busy = slot.call !== undefined
     void this.#retire(slot, kind, message)
-    if (!this.#closed) {
-      this.#spawn()
-      this.#pump()
-    }
+    if (this.#closed) return
+    // The pool is kept at full size after a failed call; see #pump for idle losses.
+    if (busy) this.#spawn()
+    this.#pump()
   }
 
   async #retire(slot: Slot, kind: EdgeOutcomeKind, message: string): Promise<void> {

@@ -132,6 +132,19 @@ describe('Node.js Lambda@Edge runner', () => {
     )
   })
 
+  it('a worker that dies while idle is replaced on the next call, not in a loop', async () => {
+    const r = runner(
+      'dies.mjs',
+      `setTimeout(() => { throw new Error('late failure') }, 20)
+      export const handler = async () => 'up'`,
+    )
+    await new Promise((res) => setTimeout(res, 300))
+    assert.equal(r.stats().workers, 0)
+    const out = await r.invoke(null, ctx())
+    // The fresh worker answers before its own timer fires.
+    assert.deepEqual(out.ok && out.result, 'up')
+  })
+
   it('after close every call fails without rejecting', async () => {
     const r = runner('closed.mjs', `export const handler = async () => 1`)
     await r.close()
