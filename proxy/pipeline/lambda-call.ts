@@ -3,7 +3,7 @@
 // invalid result; §8.6), the request body IncludeBody exposes (§8.4) and a generated
 // response as the pipeline carries it.
 import { Readable } from 'node:stream'
-import type { CfEvent } from '../../functions/edge/event.js'
+import { exposedHeader, type CfEvent } from '../../functions/edge/event.js'
 import type { GeneratedResponse } from '../../functions/edge/result.js'
 import type { EdgeEventType } from '../../functions/edge/types.js'
 import type { EdgeFunctionBinding } from '../config/compile-lambda.js'
@@ -80,4 +80,20 @@ export function generatedResponse(r: GeneratedResponse, stream: boolean): Pendin
   delete headers['transfer-encoding']
   headers['content-length'] = String(r.body.length)
   return { status: r.status, headers, body: stream ? Readable.from([r.body]) : r.body }
+}
+
+/**
+ * A request's headers after a handler: its result, plus the headers it was never shown
+ * (§8.5 disallowed, e.g. X-Amz-Cf-Id to the origin), which it cannot have changed.
+ */
+export function withHiddenHeaders(
+  original: Readonly<Record<string, string | readonly string[] | undefined>>,
+  result: HeaderRecord,
+): HeaderRecord {
+  const out: HeaderRecord = {}
+  for (const [name, value] of Object.entries(original)) {
+    if (value !== undefined && !exposedHeader(name))
+      out[name] = typeof value === 'string' ? value : [...value]
+  }
+  return Object.assign(out, result)
 }

@@ -133,7 +133,10 @@ for (const rt of RUNTIMES) {
       const miss = await get('/or/page')
       const hit = await get('/or/page')
       assert.match(miss.text, /oreq=origin-request/)
-      assert.equal(a.requests.at(-1)?.headers['x-oreq-origin'], '127.0.0.1')
+      const seen = a.requests.at(-1)!
+      assert.equal(seen.headers['x-oreq-origin'], '127.0.0.1')
+      // Headers the handler never saw still go to the origin (§8.5, §9.2).
+      assert.equal(seen.headers['x-amz-cf-id'], miss.headers['x-amz-cf-id'])
       assert.equal(hit.headers['x-cache'], 'Hit from cloudfront')
       assert.equal(hit.text, miss.text)
     })

@@ -20,7 +20,13 @@ import { originHostHeader } from '../../origin/client.js'
 import type { Exchange } from '../exchange.js'
 import { targetOrigin } from '../function-origin.js'
 import { viewerCountryOf } from '../geo.js'
-import { callLambda, exposedBody, generatedResponse, lambdaInvalid } from '../lambda-call.js'
+import {
+  callLambda,
+  exposedBody,
+  generatedResponse,
+  lambdaInvalid,
+  withHiddenHeaders,
+} from '../lambda-call.js'
 import { cfOrigin, returnedOriginConfig } from '../lambda-origin.js'
 import type { Transition } from '../states.js'
 import { viewerVia } from './via.js'
@@ -128,7 +134,7 @@ async function runLambda(
     // A handler's own origin is asked alone: no failover to the group's secondary (UNCONFIRMED).
     ex.failoverGroup = undefined
   }
-  const out: HeaderRecord = { ...result.headers }
+  const out = withHiddenHeaders(req.headers, result.headers)
   for (const h of target.customHeaders) out[h.name.toLowerCase()] = h.value
   if (result.body !== undefined && ex.viewer.hasBody) ex.requestBody = result.body
   const query = result.querystring === '' ? '' : `?${result.querystring}`

@@ -18,7 +18,13 @@ import type { Deps } from '../../deps.js'
 import type { Exchange } from '../exchange.js'
 import { functionFailure, functionRequestInput } from '../function-call.js'
 import { chooseOrigin, targetOrigin } from '../function-origin.js'
-import { callLambda, exposedBody, generatedResponse, lambdaInvalid } from '../lambda-call.js'
+import {
+  callLambda,
+  exposedBody,
+  generatedResponse,
+  lambdaInvalid,
+  withHiddenHeaders,
+} from '../lambda-call.js'
 import type { Transition } from '../states.js'
 
 const EVENT = 'viewer-request'
@@ -116,7 +122,7 @@ async function runLambda(
   }
   ex.uri = result.uri
   ex.querystring = result.querystring
-  ex.headers = result.headers
+  ex.headers = withHiddenHeaders(ex.headers, result.headers)
   if (result.body !== undefined && v.hasBody) ex.requestBody = result.body
   return undefined
 }
