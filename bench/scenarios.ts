@@ -47,6 +47,12 @@ export const scenarios: readonly Scenario[] = [
     note: 'proxy, /miss/* uses CachingDisabled: every request is forwarded to the origin',
   },
   {
+    name: 'proxy-miss-lambda',
+    target: 'proxy',
+    path: '/miss-lambda/x',
+    note: 'proxy, the same miss with a Node.js origin-request Lambda@Edge that adds a header',
+  },
+  {
     name: 'proxy-hit',
     target: 'proxy',
     path: '/hit',

@@ -123,6 +123,24 @@ export const ERRORS = {
     detail: 'FunctionValidationError',
     cause: 'The CloudFront function returned an invalid value to CloudFront.',
   },
+  // §8.6 Lambda@Edge. The page's cause names the validation failure, as CloudFront's does
+  // ("The Lambda function result failed validation: …"); the 503 texts are UNCONFIRMED.
+  LAMBDA_VALIDATION_ERROR: {
+    status: 502,
+    detail: 'LambdaValidationError',
+    cause: 'The Lambda function result failed validation.',
+  },
+  LAMBDA_EXECUTION_ERROR: {
+    status: 503,
+    detail: 'LambdaExecutionError',
+    cause: 'The Lambda function associated with the CloudFront distribution failed to run.',
+  },
+  LAMBDA_LIMIT_EXCEEDED: {
+    status: 503,
+    detail: 'LambdaLimitExceeded',
+    cause:
+      'The Lambda function associated with the CloudFront distribution exceeded its time limit or was throttled.',
+  },
   INTERNAL: { status: 500, detail: 'Error', cause: 'An internal error occurred in the proxy.' },
 } as const satisfies Record<string, { status: number; detail: string; cause: string }>
 

@@ -15,6 +15,7 @@ import { OriginClients } from './origin/client.js'
 import {
   changedKeys,
   loadDistribution,
+  closeRunners,
   logProblems,
   watchFile,
   type LoadedDistribution,
@@ -81,6 +82,7 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
     metrics: new Metrics(cache),
     newRequestId,
   }
+  deps.metrics.watchLambdaRunners(() => current.runners)
   const host = options.host ?? config.server.host
   const tls = config.server.tls
   const server = await startEdgeServer(current.dist, deps, {
@@ -110,6 +112,7 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
     // Requests in flight finish on the distribution (and functions) they started with.
     server.setDistribution(next.dist, () => {
       for (const fn of before.functions) if (!next.functions.has(fn)) fn.dispose()
+      void closeRunners(before.runners)
     })
     const removed = cache.invalidate(changedKeys(before.dist, next.dist))
     log.info({ removedObjects: removed }, 'configuration reloaded')
@@ -135,6 +138,7 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
     watcher?.close()
     await server.close(0)
     await origins.close()
+    await closeRunners(current.runners)
     throw err
   })
   const urlHost = host.includes(':') ? `[${host}]` : host
@@ -156,6 +160,7 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
       await origins.close()
       await deps.accessLog.close()
       for (const fn of current.functions) fn.dispose()
+      await closeRunners(current.runners)
     },
   }
 }

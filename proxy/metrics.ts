@@ -1,9 +1,11 @@
 // Prometheus metrics for the admin listener (design.md §3 "Metrics", issue #8): requests by
 // behavior, status and result type, origin latency, cache size, hit ratio and evictions, and
-// CloudFront Function invocations, errors and compute utilization, plus process metrics.
+// CloudFront Function invocations, errors and compute utilization, Lambda@Edge durations,
+// errors and worker pools, plus process metrics.
 // Per request the cost is one Map lookup per series touched: label children are cached.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { CacheAdmin } from './cache/admin-types.js'
+import type { EdgeRunner } from '../functions/edge/types.js'
 import type { Exchange } from './pipeline/exchange.js'
 
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE
@@ -21,6 +23,10 @@ export class Metrics {
   readonly #fnErrors: Counter<'function' | 'event' | 'kind'>
   readonly #fnUtilization: Histogram<'function' | 'event'>
   readonly #fnChildren = new Map<string, { calls: Inc; utilization: Observe }>()
+  readonly #lambdaDuration: Histogram<'function' | 'event'>
+  readonly #lambdaErrors: Counter<'function' | 'event' | 'kind'>
+  readonly #lambdaChildren = new Map<string, Observe>()
+  #lambdaRunners: () => Iterable<EdgeRunner> = () => []
 
   constructor(cache: CacheAdmin) {
     const registers = [this.registry]
@@ -57,7 +63,54 @@ export class Metrics {
       buckets: [1, 5, 10, 20, 30, 50, 70, 90, 100],
       registers,
     })
+    this.#lambdaDuration = new Histogram({
+      name: 'edgeproxy_lambda_duration_seconds',
+      help: 'Lambda@Edge call duration (in its worker), per function and event',
+      labelNames: ['function', 'event'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 30],
+      registers,
+    })
+    this.#lambdaErrors = new Counter({
+      name: 'edgeproxy_lambda_errors_total',
+      help: 'Lambda@Edge failures: exception, timeout, memory, crash (503) or invalid (502)',
+      labelNames: ['function', 'event', 'kind'],
+      registers,
+    })
+    const runners = () => this.#lambdaRunners()
+    new Gauge({
+      name: 'edgeproxy_lambda_pool_workers',
+      help: 'Lambda@Edge workers per function and state (idle, busy) and calls queued',
+      labelNames: ['function', 'state'],
+      registers,
+      collect() {
+        this.reset()
+        for (const r of runners()) {
+          const s = r.stats()
+          this.labels(r.spec.name, 'busy').set(s.busy)
+          this.labels(r.spec.name, 'idle').set(s.workers - s.busy)
+          this.labels(r.spec.name, 'queued').set(s.queued)
+        }
+      },
+    })
     cacheGauges(this.registry, cache)
+  }
+
+  /** Where the pool gauge finds the running distribution's Lambda@Edge runners. */
+  watchLambdaRunners(runners: () => Iterable<EdgeRunner>): void {
+    this.#lambdaRunners = runners
+  }
+
+  /** One Lambda@Edge call; `failure` when it did not produce a usable result. */
+  lambdaRun(name: string, event: string, durationMs: number, failure: string | undefined): void {
+    if (failure !== undefined) this.#lambdaErrors.labels(name, event, failure).inc()
+    if (failure === 'invalid') return // counted when the call itself was
+    const key = `${name}\u0000${event}`
+    let h = this.#lambdaChildren.get(key)
+    if (h === undefined) {
+      h = this.#lambdaDuration.labels(name, event)
+      this.#lambdaChildren.set(key, h)
+    }
+    h.observe(durationMs / 1000)
   }
 
   /** One finished viewer request (called with the access log record). */

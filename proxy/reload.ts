@@ -13,15 +13,19 @@ import {
   type CompiledDistribution,
 } from './config/compile.js'
 import { checkFunctionAssociations, loadFunctions } from './config/compile-functions.js'
+import { checkLambdaAssociations, loadLambdaFunctions } from './config/compile-lambda.js'
 import { loadConfigFile } from './config/load.js'
 import type { ConfigProblem } from './config/types.js'
 import { ConfigError } from './errors.js'
 import type { ViewerFunction } from '../functions/viewer/types.js'
+import type { EdgeRunner } from '../functions/edge/types.js'
 
 export interface LoadedDistribution {
   readonly dist: CompiledDistribution
   /** The compiled functions it uses, disposed once no request needs them. */
   readonly functions: ReadonlySet<ViewerFunction>
+  /** The Lambda@Edge runners it uses, closed once no request needs them. */
+  readonly runners: ReadonlySet<EdgeRunner>
   readonly warnings: readonly ConfigProblem[]
 }
 
@@ -32,18 +36,33 @@ export async function loadDistribution(
 ): Promise<LoadedDistribution> {
   const { config, warnings } = loadConfigFile(configFile, { originOverrides })
   const loaded = await loadFunctions(config)
-  const problems = [...loaded.problems, ...checkFunctionAssociations(config, loaded.functions)]
+  const problems = [
+    ...loaded.problems,
+    ...checkFunctionAssociations(config, loaded.functions),
+    ...checkLambdaAssociations(config),
+  ]
   const functions = new Set(loaded.functions.values())
-  const errors = problems.filter((p) => p.severity === 'error')
+  // Lambda workers start only for a config without errors.
+  const early = problems.filter((p) => p.severity === 'error')
+  const edge = early.length === 0 ? loadLambdaFunctions(config) : undefined
+  const runners = new Set([...(edge?.lambdas.values() ?? [])].map((l) => l.runner))
+  const errors = [...early, ...(edge?.problems ?? [])]
   if (errors.length > 0) {
     for (const fn of functions) fn.dispose()
+    await closeRunners(runners)
     throw new ConfigError(errors)
   }
   return {
-    dist: compileDistribution(config, loaded.functions),
+    dist: compileDistribution(config, loaded.functions, edge?.lambdas),
     functions,
+    runners,
     warnings: [...warnings, ...problems.filter((p) => p.severity === 'warning')],
   }
+}
+
+/** Stops Lambda@Edge workers; never rejects. */
+export async function closeRunners(runners: Iterable<EdgeRunner>): Promise<void> {
+  await Promise.all([...runners].map((r) => r.close().catch(() => undefined)))
 }
 
 export function logProblems(log: Logger, problems: readonly ConfigProblem[]): void {

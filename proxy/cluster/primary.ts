@@ -8,7 +8,7 @@ import { AggregatorRegistry } from 'prom-client'
 import type { Logger } from 'pino'
 import { startAdminServer, type AdminServer } from '../admin/server.js'
 import type { AdminCache, CacheStats } from '../cache/admin-types.js'
-import { loadDistribution, watchFile } from '../reload.js'
+import { closeRunners, loadDistribution, watchFile } from '../reload.js'
 import { isAnswer, isReady, type Answer, type Ask, type Ready } from './protocol.js'
 
 export interface PrimaryOptions {
@@ -35,6 +35,7 @@ export async function startPrimary(options: PrimaryOptions): Promise<Primary> {
   // Fail fast, with every problem, before forking anything.
   const loaded = await loadDistribution(options.configFile, options.originOverrides)
   for (const fn of loaded.functions) fn.dispose()
+  await closeRunners(loaded.runners)
   const config = loaded.dist.config
   const asks = new Asker()
   let stopping = false

@@ -11,6 +11,7 @@ import type {
   KeyValueStore,
   ViewerFunction,
 } from '../../functions/viewer/types.js'
+import { checkLambdaAssociations, resolveLambdaFunctions } from './compile-lambda.js'
 import { loadConfigFile } from './load.js'
 import type { ConfigProblem, EdgeConfig } from './types.js'
 
@@ -237,10 +238,18 @@ function itemsOf(v: unknown): unknown[] | undefined {
   return isRecord(v) && Array.isArray(v['Items']) ? (v['Items'] as unknown[]) : undefined
 }
 
-/** Every function problem of a config file that loads: loading, compiling, associations. */
+/**
+ * Every function problem of a config file that loads: loading, compiling, associations, for
+ * CloudFront Functions and Lambda@Edge (whose workers are not started for this).
+ */
 export async function functionProblems(file: string): Promise<ConfigProblem[]> {
   const { config } = loadConfigFile(file)
   const loaded = await loadFunctions(config)
   for (const fn of new Set(loaded.functions.values())) fn.dispose()
-  return [...loaded.problems, ...checkFunctionAssociations(config, loaded.functions)]
+  return [
+    ...loaded.problems,
+    ...checkFunctionAssociations(config, loaded.functions),
+    ...resolveLambdaFunctions(config).problems,
+    ...checkLambdaAssociations(config),
+  ]
 }

@@ -12,6 +12,7 @@ import type { ViewerFunction } from '../../functions/viewer/types.js'
 import { compileJwtAuthorizer, type JwtAuthorizer } from '../auth/jwt.js'
 import { compileGeoRestriction, compileLocator, type GeoLocator } from '../geo/country.js'
 import { functionNameFromArn } from './compile-functions.js'
+import { bindEdgeFunctions, type EdgeFunctions, type LoadedLambda } from './compile-lambda.js'
 import { compilePolicies, resolveBehaviorPolicies } from './compile-policies.js'
 import type { BehaviorConfig, EdgeConfig, OriginConfig, OriginGroupConfig } from './types.js'
 
@@ -31,6 +32,8 @@ export interface CompiledBehavior {
   /** CloudFront Functions associated with the viewer events (spec §7), compiled once. */
   readonly viewerRequestFunction: ViewerFunction | undefined
   readonly viewerResponseFunction: ViewerFunction | undefined
+  /** Lambda@Edge functions by event (spec §8), with IncludeBody and each call's deadline. */
+  readonly edgeFunctions: EdgeFunctions
   /** The JWT authorizer the behavior requires (local extension), compiled once. */
   readonly jwtAuthorizer?: JwtAuthorizer | undefined
   /** Set when the behavior requires signed URLs or cookies (spec §6.1): its trusted keys. */
@@ -73,12 +76,13 @@ export interface CompiledDistribution {
 }
 
 /**
- * `functions` holds the CloudFront Functions loaded from the config (by Name and ARN); the
- * validator has checked that every association names one.
+ * `functions` holds the CloudFront Functions loaded from the config (by Name and ARN), `lambdas`
+ * the started Lambda@Edge functions; associations naming neither are skipped (warned at load).
  */
 export function compileDistribution(
   config: EdgeConfig,
   functions: ReadonlyMap<string, ViewerFunction> = new Map(),
+  lambdas: ReadonlyMap<string, LoadedLambda> = new Map(),
 ): CompiledDistribution {
   const functionFor = (b: BehaviorConfig, event: 'viewer-request' | 'viewer-response') => {
     const arn = b.functionAssociations.find((f) => f.eventType === event)?.functionArn
@@ -108,6 +112,7 @@ export function compileDistribution(
       cacheKeyOf: compileKeyFunction(policies),
       viewerRequestFunction: functionFor(b, 'viewer-request'),
       viewerResponseFunction: functionFor(b, 'viewer-response'),
+      edgeFunctions: bindEdgeFunctions(b, lambdas),
       ...(b.jwtAuthorizer === undefined ? {} : { jwtAuthorizer: authorizers.get(b.jwtAuthorizer) }),
       signedUrls: signedUrlVerifier(b, config),
     }

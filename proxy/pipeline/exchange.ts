@@ -91,6 +91,8 @@ export interface Exchange {
   releaseCollapse: Release | undefined
   /** When the origin fetch started: objects invalidated after it are not stored. */
   fetchStartedAtMs: number
+  /** The viewer's body, once read whole for IncludeBody or replaced by a Lambda (§8.4). */
+  requestBody?: Buffer
   /** The viewer's country once resolved (null: unknown); see pipeline/geo.ts. */
   viewerCountry?: string | null
 }

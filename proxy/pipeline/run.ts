@@ -40,11 +40,11 @@ function step(ex: Exchange, edge: Transition, ctx: RunContext): Step {
     case 'lookup':
       return lookup(ex, ctx.deps)
     case 'originRequest':
-      return originRequest(ex)
+      return originRequest(ex, ctx.deps)
     case 'fetch':
       return fetchOrigin(ex, ctx.deps)
     case 'originResponse':
-      return originResponse(ex)
+      return originResponse(ex, ctx.deps)
     case 'store':
       return store(ex, ctx.deps)
     case 'errorPage':

@@ -39,18 +39,23 @@ export type Transition =
  * - recv → synth: 413, disabled distribution, geo restriction (403), viewer protocol
  *   (301/307/403), method (403).
  * - authorize → synth: signed URL/cookie failure (403); JWT refusal (401/403/503).
- * - viewerRequest → deliver: a function-generated response (not cached; no viewer-response).
+ * - viewerRequest → deliver: a function-generated response, CloudFront Function or Lambda@Edge
+ *   (not cached; no viewer-response); → synth: the function failed (503) or was invalid (502).
  * - viewerRequest → lookup when the method is cached for the behavior, else → originRequest.
  * - lookup → viewerResponse: fresh hit; → errorPage/deliver: a cached error (§4.3);
  *   → originRequest: miss or stale.
- * - originRequest → store: an origin-request function generated the response (it is cached).
+ * - originRequest → store: an origin-request Lambda@Edge generated the response (it is cached,
+ *   and origin-response does not run for it); → synth: that function failed or was invalid.
  * - fetch → originRequest: an origin group's primary failed over (§1.4: configured status,
  *   connection failure or timeout; GET/HEAD/OPTIONS): the secondary's request is built, once.
  * - fetch → synth: origin unreachable / timed out (502/504); → viewerResponse: it failed but a
  *   stale object may be served instead (§4.4 stale-if-error); → originResponse otherwise.
+ * - originResponse → store: after the origin-response Lambda@Edge, for every origin status
+ *   (§0 step 15); → synth: that function failed (503) or was invalid (502).
  * - store → errorPage: 4xx/5xx with a custom error page; → deliver: other ≥ 400 (the
  *   viewer-response function does not run for them); → viewerResponse: the rest;
  *   → synth: the origin body failed before it was complete (never stored, 502).
+ * - viewerResponse → deliver; → synth: its function (CloudFront or Lambda@Edge) failed.
  * - synth → errorPage: a generated error the distribution has a custom page for.
  */
 export const TRANSITIONS: Readonly<Record<State, readonly State[]>> = {

@@ -29,6 +29,14 @@ const ALLOWED: readonly [State, State, string][] = [
   ['store', 'deliver', '≥ 400 without custom error response'],
   ['synth', 'errorPage', 'generated error with a custom page'],
   ['deliver', 'done', 'written'],
+  [
+    'viewerRequest',
+    'synth',
+    'viewer-request function failed (503) or returned an invalid result (502)',
+  ],
+  ['originRequest', 'synth', 'origin-request Lambda@Edge failed (503) or was invalid (502)'],
+  ['originResponse', 'synth', 'origin-response Lambda@Edge failed (503) or was invalid (502)'],
+  ['viewerResponse', 'synth', 'viewer-response function failed (503) or was invalid (502)'],
 ]
 
 const FORBIDDEN: readonly [State, State, string][] = [
@@ -40,6 +48,8 @@ const FORBIDDEN: readonly [State, State, string][] = [
   ['synth', 'viewerResponse', 'viewer-response does not run for generated errors or redirects'],
   ['recv', 'viewerRequest', 'authorization always runs first'],
   ['fetch', 'store', 'origin-response always runs before caching'],
+  ['originRequest', 'originResponse', 'a generated origin-request response skips origin-response'],
+  ['originRequest', 'viewerResponse', 'an origin-request response is stored first (it is cached)'],
   ['deliver', 'synth', 'nothing follows a written response'],
   ['done', 'recv', 'done is final'],
 ]

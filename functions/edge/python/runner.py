@@ -32,7 +32,8 @@ class LambdaContext:
 
     def __init__(self, config, request_id, deadline_ms, log_stream):
         name = config["name"]
-        self.function_name = name
+        # Lambda@Edge runs replicas named after the home region, as the Node runtime says too.
+        self.function_name = "us-east-1.%s" % name
         self.function_version = "1"
         self.invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:%s:1" % name
         self.memory_limit_in_mb = config["memoryMB"]

@@ -85,9 +85,9 @@ async function fetchPage(ex: Exchange, deps: Deps, path: string) {
 function runStage(sub: Exchange, deps: Deps, edge: Transition): Transition | Promise<Transition> {
   const to = edge.to
   if (to === 'lookup') return lookup(sub, deps)
-  if (to === 'originRequest') return originRequest(sub)
+  if (to === 'originRequest') return originRequest(sub, deps)
   if (to === 'fetch') return fetchOrigin(sub, deps)
-  if (to === 'originResponse') return originResponse(sub)
+  if (to === 'originResponse') return originResponse(sub, deps)
   if (to === 'store') return store(sub, deps)
   throw new Error(`unexpected state ${to} in an error page fetch`)
 }

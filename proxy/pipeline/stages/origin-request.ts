@@ -2,20 +2,39 @@
 // the origin (or an origin group's primary; its secondary once fetch failed over, §1.4),
 // OriginPath + URI + the forwarded query, headers per the behavior's policies with
 // CloudFront's own and origin custom headers on top, the viewer's body streamed through; an
-// expired object's validators when revalidating. Runs once per origin attempt, so the
-// origin-request Lambda@Edge, when it lands here, runs for each attempt as §1.4 says.
-// Exits: fetch; store for a generated response.
+// expired object's validators when revalidating. Then the origin-request Lambda@Edge (§0 step
+// 12, §8): it sees that request and its origin, and may change the URI, query, headers, body
+// (IncludeBody) or the origin itself, or generate a response, which is cached. This stage runs
+// once per origin attempt, so the function runs for each attempt as §1.4 says.
+// Exits: fetch; store for a generated response; synth when the function fails.
+import { Readable } from 'node:stream'
+import { edgeEvent } from '../../../functions/edge/event.js'
+import { interpretRequestResult, LIMITS } from '../../../functions/edge/result.js'
 import type { CachedObject } from '../../cache/store.js'
 import { originForwarding } from '../../cloudfront/origin-forwarding.js'
+import type { EdgeFunctionBinding } from '../../config/compile-lambda.js'
+import type { OriginConfig } from '../../config/types.js'
+import type { Deps } from '../../deps.js'
 import type { HeaderRecord } from '../../http-types.js'
 import { originHostHeader } from '../../origin/client.js'
 import type { Exchange } from '../exchange.js'
 import { targetOrigin } from '../function-origin.js'
 import { viewerCountryOf } from '../geo.js'
+import {
+  callLambda,
+  exposedBody,
+  generatedResponse,
+  lambdaInvalid,
+  withHiddenHeaders,
+} from '../lambda-call.js'
+import { cfOrigin, returnedOriginConfig } from '../lambda-origin.js'
 import type { Transition } from '../states.js'
 import { viewerVia } from './via.js'
 
-export function originRequest(ex: Exchange): Transition {
+const EVENT = 'origin-request'
+const TO_FETCH: Transition = { to: 'fetch' }
+
+export function originRequest(ex: Exchange, deps: Deps): Transition | Promise<Transition> {
   const chosen = ex.originOverride ?? targetOrigin(ex.behavior.target)
   const secondary = ex.failedOver === undefined ? undefined : chosen.group?.secondary
   const origin = secondary ?? chosen.origin
@@ -54,10 +73,79 @@ export function originRequest(ex: Exchange): Transition {
     method: v.method,
     path: `${origin.originPath}${ex.uri}${query}`,
     headers: fwd.headers,
-    body: v.hasBody ? v.body : null,
+    body: requestBody(ex, fwd.headers),
   }
   if (ex.stale !== undefined) addValidators(ex.originRequest.headers, ex.stale)
-  return { to: 'fetch' }
+  const fn = ex.behavior.edgeFunctions.originRequest
+  return fn === undefined ? TO_FETCH : runLambda(ex, fn, deps, origin, fwd.querystring)
+}
+
+/** The viewer's body as it streams in, or as a Lambda read or replaced it (§8.4). */
+function requestBody(ex: Exchange, headers: HeaderRecord): Readable | null {
+  if (!ex.viewer.hasBody) return null
+  if (ex.requestBody === undefined) return ex.viewer.body
+  headers['content-length'] = String(ex.requestBody.length)
+  return Readable.from([ex.requestBody])
+}
+
+/** The origin-request Lambda@Edge over the request just built (§8.2 origin events). */
+async function runLambda(
+  ex: Exchange,
+  fn: EdgeFunctionBinding,
+  deps: Deps,
+  origin: OriginConfig,
+  querystring: string,
+): Promise<Transition> {
+  const req = ex.originRequest
+  if (req === undefined) throw new Error('origin-request function without a request')
+  // The origin's custom headers are shown in origin.customHeaders, not among the request's.
+  const custom = new Set(origin.customHeaders.map((h) => h.name.toLowerCase()))
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).filter(([name]) => !custom.has(name)),
+  )
+  const body = fn.includeBody ? await exposedBody(ex, LIMITS.origin.exposedBodyBytes) : undefined
+  const event = edgeEvent({
+    eventType: EVENT,
+    distributionDomainName: ex.dist.distributionDomain,
+    distributionId: ex.dist.distributionId,
+    requestId: ex.id,
+    clientIp: ex.viewer.clientIp,
+    method: ex.viewer.method,
+    uri: ex.uri,
+    querystring,
+    headers,
+    ...(body === undefined ? {} : { body }),
+    origin: cfOrigin(origin, ex.viewer.scheme),
+  })
+  const call = await callLambda(ex, deps, fn, event, EVENT)
+  if (!call.ok) return call.to
+  const result = interpretRequestResult(call.result, event)
+  if (result.kind === 'invalid') return lambdaInvalid(ex, deps, fn, EVENT, result.reason)
+  if (result.kind === 'response') {
+    // §8.3: an origin-request response is cached like an origin's (store decides).
+    ex.resultType = 'LambdaGeneratedResponse'
+    ex.response = generatedResponse(result, true)
+    return { to: 'store' }
+  }
+  let target = origin
+  if (result.origin !== undefined) {
+    target = returnedOriginConfig(result.origin, origin)
+    ex.origin = target
+    // A handler's own origin is asked alone: no failover to the group's secondary (UNCONFIRMED).
+    ex.failoverGroup = undefined
+  }
+  const out = withHiddenHeaders(req.headers, result.headers)
+  for (const h of target.customHeaders) out[h.name.toLowerCase()] = h.value
+  if (result.body !== undefined && ex.viewer.hasBody) ex.requestBody = result.body
+  const query = result.querystring === '' ? '' : `?${result.querystring}`
+  ex.originRequest = {
+    method: req.method,
+    path: `${target.originPath}${result.uri}${query}`,
+    headers: out,
+    // A body read for IncludeBody (or replaced) goes on from memory.
+    body: ex.requestBody !== undefined ? requestBody(ex, out) : req.body,
+  }
+  return TO_FETCH
 }
 
 /** §4.4: an expired object is revalidated with its own validators, not the viewer's. */

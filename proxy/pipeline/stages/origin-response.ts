@@ -1,9 +1,72 @@
-// originResponse — the origin-response Lambda@Edge (spec §0 step 15) runs here for every
-// origin response, errors included, before caching; until it lands this stage passes.
-// Exits: store, or synth when a function fails.
+// originResponse — the origin-response Lambda@Edge (spec §0 step 15, §8): runs for every
+// origin response, errors included, before caching; it sees the request as sent to the origin
+// and the response's status and headers (never its body), and may change the status, headers
+// or replace the body. It runs on the response the origin answer that fetch kept: with an
+// origin group, on the secondary's answer after a failover, not on the primary's (the
+// failover decision uses the primary's raw status; simplification of §1.4).
+// Exits: store, or synth when the function fails.
+import { Readable } from 'node:stream'
+import { edgeEvent } from '../../../functions/edge/event.js'
+import { interpretResponseResult } from '../../../functions/edge/result.js'
+import type { EdgeFunctionBinding } from '../../config/compile-lambda.js'
+import type { Deps } from '../../deps.js'
+import type { HeaderRecord } from '../../http-types.js'
+import { discardBody } from '../../origin/discard.js'
 import type { Exchange } from '../exchange.js'
+import { callLambda, lambdaInvalid } from '../lambda-call.js'
+import { cfOrigin } from '../lambda-origin.js'
 import type { Transition } from '../states.js'
 
-export function originResponse(_ex: Exchange): Transition {
-  return { to: 'store' }
+const EVENT = 'origin-response'
+const TO_STORE: Transition = { to: 'store' }
+
+export function originResponse(ex: Exchange, deps: Deps): Transition | Promise<Transition> {
+  const fn = ex.behavior.edgeFunctions.originResponse
+  return fn === undefined ? TO_STORE : runLambda(ex, fn, deps)
+}
+
+async function runLambda(ex: Exchange, fn: EdgeFunctionBinding, deps: Deps): Promise<Transition> {
+  const r = ex.response
+  const req = ex.originRequest
+  const origin = ex.origin
+  if (r === undefined || req === undefined || origin === undefined)
+    throw new Error('origin-response function without an origin exchange')
+  const q = req.path.indexOf('?')
+  const path = q < 0 ? req.path : req.path.slice(0, q)
+  const custom = new Set(origin.customHeaders.map((h) => h.name.toLowerCase()))
+  const event = edgeEvent({
+    eventType: EVENT,
+    distributionDomainName: ex.dist.distributionDomain,
+    distributionId: ex.dist.distributionId,
+    requestId: ex.id,
+    clientIp: ex.viewer.clientIp,
+    method: req.method,
+    uri: path.startsWith(origin.originPath) ? path.slice(origin.originPath.length) || '/' : path,
+    querystring: q < 0 ? '' : req.path.slice(q + 1),
+    headers: Object.fromEntries(Object.entries(req.headers).filter(([n]) => !custom.has(n))),
+    origin: cfOrigin(origin, ex.viewer.scheme),
+    response: { status: r.status, headers: r.headers },
+  })
+  const call = await callLambda(ex, deps, fn, event, EVENT)
+  if (!call.ok) return call.to
+  const result = interpretResponseResult(call.result, event)
+  if (result.kind === 'invalid') return lambdaInvalid(ex, deps, fn, EVENT, result.reason)
+  const out: HeaderRecord = { ...result.headers }
+  let body = r.body
+  if (result.body !== undefined) {
+    discardBody(body)
+    // A stream, so that store reads and caches it like an origin body.
+    body = Readable.from([result.body])
+    out['content-length'] = String(result.body.length)
+    delete out['content-encoding']
+  } else {
+    // The function never sees the body (§8.3); framing headers stay the origin's.
+    for (const name of ['content-length', 'content-encoding', 'transfer-encoding'] as const) {
+      const original = r.headers[name]
+      if (original !== undefined) out[name] = original
+      else Reflect.deleteProperty(out, name)
+    }
+  }
+  ex.response = { status: result.status, headers: out, body }
+  return TO_STORE
 }

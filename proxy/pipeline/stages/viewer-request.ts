@@ -1,31 +1,50 @@
-// viewerRequest — the viewer-request CloudFront Function (spec §0 step 8, §7), then the default
-// root object (§11.4: a URI of exactly `/` becomes `/<DefaultRootObject>`). The function may
-// rewrite the URI, query string and headers, choose another origin (§7.5), or generate a
-// response; the behavior chosen in recv stays in force. A function that throws or runs past
-// its budget is a 503; an invalid result a 502 (§7.6).
+// viewerRequest — the viewer-request CloudFront Function (spec §0 step 8, §7) or Lambda@Edge
+// function (§8; never both), then the default root object (§11.4: a URI of exactly `/`
+// becomes `/<DefaultRootObject>`). The function may rewrite the URI, query string and headers,
+// choose another origin (§7.5, CloudFront Functions), replace the body (§8.4, Lambda), or
+// generate a response; the behavior chosen in recv stays in force. A function that throws or
+// runs past its budget is a 503; an invalid result a 502 (§7.6, §8.6).
 // Exits: lookup when the method is cached for the behavior, else originRequest; deliver for
 // a generated response (not cached, no viewer-response function); synth on function errors.
+import { edgeEvent } from '../../../functions/edge/event.js'
+import { interpretRequestResult, LIMITS } from '../../../functions/edge/result.js'
 import { viewerRequestEvent } from '../../../functions/viewer/event.js'
 import { interpretViewerRequestResult } from '../../../functions/viewer/result.js'
 import type { ViewerFunction } from '../../../functions/viewer/types.js'
 import { SWITCHES } from '../../cloudfront/switches.js'
 import type { HeaderRecord } from '../../http-types.js'
+import type { EdgeFunctionBinding } from '../../config/compile-lambda.js'
 import type { Deps } from '../../deps.js'
 import type { Exchange } from '../exchange.js'
 import { functionFailure, functionRequestInput } from '../function-call.js'
 import { chooseOrigin, targetOrigin } from '../function-origin.js'
+import {
+  callLambda,
+  exposedBody,
+  generatedResponse,
+  lambdaInvalid,
+  withHiddenHeaders,
+} from '../lambda-call.js'
 import type { Transition } from '../states.js'
 
 const EVENT = 'viewer-request'
 const TO_LOOKUP: Transition = { to: 'lookup' }
 const TO_ORIGIN: Transition = { to: 'originRequest' }
 
-export function viewerRequest(ex: Exchange, deps: Deps): Transition {
+export function viewerRequest(ex: Exchange, deps: Deps): Transition | Promise<Transition> {
+  const lambda = ex.behavior.edgeFunctions.viewerRequest
+  if (lambda !== undefined) {
+    return runLambda(ex, lambda, deps).then((refused) => refused ?? afterFunction(ex))
+  }
   const fn = ex.behavior.viewerRequestFunction
   if (fn !== undefined) {
     const refused = runFunction(ex, fn, deps)
     if (refused !== undefined) return refused
   }
+  return afterFunction(ex)
+}
+
+function afterFunction(ex: Exchange): Transition {
   const root = ex.dist.defaultRootPath
   if (
     root !== '' &&
@@ -69,5 +88,41 @@ function runFunction(ex: Exchange, fn: ViewerFunction, deps: Deps): Transition |
       return functionFailure(ex, 'FUNCTION_INVALID_RESULT', `${fn.name}: ${chosen}`)
     ex.originOverride = chosen
   }
+  return undefined
+}
+
+/** The viewer-request Lambda@Edge (§8): like runFunction, the edge when it answered or failed. */
+async function runLambda(
+  ex: Exchange,
+  fn: EdgeFunctionBinding,
+  deps: Deps,
+): Promise<Transition | undefined> {
+  const v = ex.viewer
+  const event = edgeEvent({
+    eventType: EVENT,
+    distributionDomainName: ex.dist.distributionDomain,
+    distributionId: ex.dist.distributionId,
+    requestId: ex.id,
+    clientIp: v.clientIp,
+    method: v.method,
+    uri: ex.uri,
+    querystring: ex.querystring,
+    headers: ex.headers,
+    rawHeaders: v.rawHeaders,
+    ...(fn.includeBody ? { body: await exposedBody(ex, LIMITS.viewer.exposedBodyBytes) } : {}),
+  })
+  const call = await callLambda(ex, deps, fn, event, EVENT)
+  if (!call.ok) return call.to
+  const result = interpretRequestResult(call.result, event)
+  if (result.kind === 'invalid') return lambdaInvalid(ex, deps, fn, EVENT, result.reason)
+  if (result.kind === 'response') {
+    ex.resultType = 'LambdaGeneratedResponse'
+    ex.response = generatedResponse(result, false)
+    return { to: 'deliver' }
+  }
+  ex.uri = result.uri
+  ex.querystring = result.querystring
+  ex.headers = withHiddenHeaders(ex.headers, result.headers)
+  if (result.body !== undefined && v.hasBody) ex.requestBody = result.body
   return undefined
 }

@@ -1,20 +1,28 @@
-// viewerResponse — the viewer-response CloudFront Function (spec §0 step 20, §7.3). The
+// viewerResponse — the viewer-response CloudFront Function (spec §0 step 20, §7.3) or
+// Lambda@Edge function (§8.3: it cannot change the status). The
 // transition table guarantees it only sees responses below 400 that neither CloudFront nor a
 // viewer-request function generated. It may change the status, headers, cookies and body; the
 // cached object is never changed (the function gets a copy). Errors: 503 / 502 (§7.6).
 // Exits: deliver, or synth when the function fails.
+import { edgeEvent } from '../../../functions/edge/event.js'
+import { interpretResponseResult } from '../../../functions/edge/result.js'
 import { viewerResponseEvent } from '../../../functions/viewer/event.js'
 import { interpretViewerResponseResult } from '../../../functions/viewer/result.js'
 import { discardBody } from '../../origin/discard.js'
+import type { EdgeFunctionBinding } from '../../config/compile-lambda.js'
 import type { Deps } from '../../deps.js'
+import type { HeaderRecord } from '../../http-types.js'
 import type { Exchange } from '../exchange.js'
 import { functionFailure, functionRequestInput } from '../function-call.js'
+import { callLambda, lambdaInvalid } from '../lambda-call.js'
 import type { Transition } from '../states.js'
 
 const EVENT = 'viewer-response'
 const TO_DELIVER: Transition = { to: 'deliver' }
 
-export function viewerResponse(ex: Exchange, deps: Deps): Transition {
+export function viewerResponse(ex: Exchange, deps: Deps): Transition | Promise<Transition> {
+  const lambda = ex.behavior.edgeFunctions.viewerResponse
+  if (lambda !== undefined && ex.response !== undefined) return runLambda(ex, lambda, deps)
   const fn = ex.behavior.viewerResponseFunction
   const r = ex.response
   if (fn === undefined || r === undefined) return TO_DELIVER
@@ -43,6 +51,48 @@ export function viewerResponse(ex: Exchange, deps: Deps): Transition {
     for (const name of ['content-length', 'content-encoding', 'transfer-encoding'] as const) {
       const original = r.headers[name]
       if (original !== undefined) out[name] = original
+    }
+  }
+  ex.response = { status: result.status, headers: out, body }
+  return TO_DELIVER
+}
+
+async function runLambda(ex: Exchange, fn: EdgeFunctionBinding, deps: Deps): Promise<Transition> {
+  const r = ex.response
+  if (r === undefined) return TO_DELIVER
+  const headers = r.hit === undefined ? r.headers : { ...r.headers, age: String(r.hit.age) }
+  const v = ex.viewer
+  const event = edgeEvent({
+    eventType: 'viewer-response',
+    distributionDomainName: ex.dist.distributionDomain,
+    distributionId: ex.dist.distributionId,
+    requestId: ex.id,
+    clientIp: v.clientIp,
+    method: v.method,
+    uri: ex.uri,
+    querystring: ex.querystring,
+    headers: ex.headers,
+    rawHeaders: v.rawHeaders,
+    response: { status: r.status, headers },
+  })
+  const call = await callLambda(ex, deps, fn, event, 'viewer-response')
+  if (!call.ok) return call.to
+  const result = interpretResponseResult(call.result, event)
+  if (result.kind === 'invalid')
+    return lambdaInvalid(ex, deps, fn, 'viewer-response', result.reason)
+  const out: HeaderRecord = { ...result.headers }
+  let body = r.body
+  if (result.body !== undefined) {
+    discardBody(body)
+    body = result.body
+    out['content-length'] = String(result.body.length)
+    delete out['content-encoding']
+  } else {
+    // The function never sees the body (§8.3); framing headers stay as they were.
+    for (const name of ['content-length', 'content-encoding', 'transfer-encoding'] as const) {
+      const original = headers[name]
+      if (original !== undefined) out[name] = original
+      else Reflect.deleteProperty(out, name)
     }
   }
   ex.response = { status: result.status, headers: out, body }

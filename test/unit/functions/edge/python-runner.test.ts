@@ -301,7 +301,7 @@ describe('python runner: protocol and context', () => {
       { name: 'my-fn', memoryMB: 256 },
     )
     const result = expectOk(await call(r, {}, 3000, 'req-42')) as Record<string, unknown>
-    assert.equal(result['function_name'], 'my-fn')
+    assert.equal(result['function_name'], 'us-east-1.my-fn')
     assert.equal(result['function_version'], '1')
     assert.equal(result['aws_request_id'], 'req-42')
     assert.equal(result['memory_limit_in_mb'], 256)

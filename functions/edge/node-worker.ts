@@ -1,0 +1,112 @@
+// One Lambda@Edge Node.js worker (spec §8; design.md §3 "Lambda@Edge"): a worker_thread that
+// imports the handler's module once (ESM or CommonJS) and runs one call at a time with AWS's
+// handler conventions — async, or `(event, context, callback)` — and the Lambda `context`.
+// Results travel back as JSON text, as Lambda serializes them.
+import { pathToFileURL } from 'node:url'
+import { parentPort, workerData } from 'node:worker_threads'
+
+export interface WorkerInit {
+  readonly name: string
+  readonly codeFile: string
+  readonly handler: string
+  readonly memoryMB: number
+}
+
+export interface WorkerCall {
+  readonly id: number
+  readonly event: unknown
+  readonly requestId: string
+  readonly timeoutMs: number
+}
+
+export type WorkerReply =
+  | { readonly id: number; readonly ok: true; readonly json: string | undefined }
+  | { readonly id: number; readonly ok: false; readonly message: string }
+
+type Handler = (event: unknown, context: unknown, callback: Callback) => unknown
+type Callback = (err?: unknown, result?: unknown) => void
+
+const init = workerData as WorkerInit
+const port = parentPort
+if (port === null) throw new Error('node-worker runs as a worker thread')
+
+const loaded: Promise<Handler> = load()
+// A module that cannot load answers every call with why (the pool does not respawn it).
+loaded.catch(() => undefined)
+
+async function load(): Promise<Handler> {
+  const mod = (await import(pathToFileURL(init.codeFile).href)) as Record<string, unknown>
+  const fromDefault = mod['default'] as Record<string, unknown> | undefined
+  const fn = mod[init.handler] ?? fromDefault?.[init.handler]
+  if (typeof fn !== 'function') {
+    throw new Error(`${init.codeFile} exports no function named ${init.handler}`)
+  }
+  return fn as Handler
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`
+  if (typeof err === 'string') return err
+  // JSON.stringify gives undefined for undefined, functions and symbols.
+  const json = JSON.stringify(err) as string | undefined
+  return typeof json === 'string' ? json : String(err)
+}
+
+function context(call: WorkerCall, callback: Callback): Record<string, unknown> {
+  const deadline = Date.now() + call.timeoutMs
+  return {
+    functionName: `us-east-1.${init.name}`,
+    functionVersion: '1',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${init.name}:1`,
+    memoryLimitInMB: String(init.memoryMB),
+    awsRequestId: call.requestId,
+    logGroupName: `/aws/lambda/us-east-1.${init.name}`,
+    logStreamName: 'edgeproxy',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    // The legacy context methods some handlers still call.
+    done: callback,
+    succeed: (result: unknown) => callback(null, result),
+    fail: (err: unknown) => callback(err ?? new Error('context.fail')),
+  }
+}
+
+async function run(call: WorkerCall): Promise<void> {
+  let settled = false
+  const reply = (r: WorkerReply) => {
+    if (settled) return
+    settled = true
+    port?.postMessage(r)
+  }
+  const callback: Callback = (err, result) => {
+    if (err !== undefined && err !== null) {
+      reply({ id: call.id, ok: false, message: describe(err) })
+      return
+    }
+    let json: string | undefined
+    try {
+      json = JSON.stringify(result)
+    } catch (e) {
+      reply({ id: call.id, ok: false, message: `the result is not JSON: ${describe(e)}` })
+      return
+    }
+    reply({ id: call.id, ok: true, json })
+  }
+  try {
+    const fn = await loaded
+    const out = fn(call.event, context(call, callback), callback)
+    if (out instanceof Promise || (typeof out === 'object' && out !== null && 'then' in out)) {
+      const value: unknown = await Promise.resolve(out)
+      callback(null, value)
+    } else if (fn.length < 3) {
+      // A synchronous handler without a callback parameter: its return value is the result.
+      callback(null, out)
+    }
+  } catch (err) {
+    callback(err ?? new Error('the handler threw'))
+  }
+}
+
+port.on('message', (call: WorkerCall) => {
+  void run(call)
+})

@@ -1,0 +1,309 @@
+// Lambda@Edge through the proxy (spec §0 steps 8, 12, 15, 20; §8): each event type and each
+// return form, IncludeBody, an origin switch, the cache's view of generated responses, and
+// failures — exceptions and timeouts (503), memory exhaustion (503, the pool recovers),
+// invalid results (502) — without disturbing other requests. Each runtime in RUNTIMES runs
+// the same scenarios with its own handlers (test/fixtures/lambda/README.md).
+import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { request } from 'undici'
+import type { Edgeproxy } from '../../proxy/main.js'
+import { startOrigin, type TestOrigin } from '../helpers/origin.js'
+import { behavior, customOrigin, startProxy } from '../helpers/proxy.js'
+
+const REPO = fileURLToPath(new URL('../../..', import.meta.url))
+const FIXTURES = join(REPO, 'test/fixtures/lambda')
+const OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6'
+
+type Role = 'vreq' | 'oreq' | 'ores' | 'vres' | 'body' | 'fail'
+
+interface RuntimeCase {
+  readonly runtime: string
+  /** Handler file per role, in test/fixtures/lambda/. */
+  readonly files: Readonly<Record<Role, string>>
+}
+
+const RUNTIMES: readonly RuntimeCase[] = [
+  {
+    runtime: 'nodejs20.x',
+    files: {
+      vreq: 'node/vreq.mjs',
+      oreq: 'node/oreq.cjs',
+      ores: 'node/ores.mjs',
+      vres: 'node/vres.cjs',
+      body: 'node/body.mjs',
+      fail: 'node/fail.mjs',
+    },
+  },
+  {
+    runtime: 'python3.12',
+    files: {
+      vreq: 'python/vreq.py',
+      oreq: 'python/oreq.py',
+      ores: 'python/ores.py',
+      vres: 'python/vres.py',
+      body: 'python/body.py',
+      fail: 'python/fail.py',
+    },
+  },
+]
+
+const lambda = (eventType: string, name: string, includeBody = false) => ({
+  LambdaFunctionAssociations: [
+    { EventType: eventType, LambdaFunctionARN: name, IncludeBody: includeBody },
+  ],
+})
+const cached = { CachePolicyId: OPTIMIZED, OriginRequestPolicyId: '' }
+
+for (const rt of RUNTIMES) {
+  describe(`Lambda@Edge in the pipeline, ${rt.runtime} (spec §8)`, () => {
+    let a: TestOrigin
+    let b: TestOrigin
+    let proxy: Edgeproxy
+
+    before(async () => {
+      a = await startOrigin((req, res, body) => {
+        const url = req.url ?? ''
+        const status = url.startsWith('/ores/down') ? 503 : 200
+        res.writeHead(status, { 'content-type': 'text/plain', 'cache-control': 'max-age=60' })
+        res.end(
+          `A ${url} vreq=${String(req.headers['x-vreq'])} oreq=${String(req.headers['x-oreq'])}` +
+            ` body=${body.toString()}`,
+        )
+      })
+      b = await startOrigin((req, res) => res.end(`B ${req.url ?? ''}`))
+      const fn = (role: Role, extra: Record<string, unknown> = {}) => ({
+        Name: role,
+        CodeFile: join(FIXTURES, rt.files[role]),
+        Handler: 'handler',
+        Runtime: rt.runtime,
+        ...extra,
+      })
+      proxy = await startProxy({
+        DistributionConfig: {
+          Origins: [customOrigin('a', a.port), customOrigin('b', b.port)],
+          DefaultCacheBehavior: behavior(undefined, 'a'),
+          CacheBehaviors: [
+            behavior('/vr/*', 'a', lambda('viewer-request', 'vreq')),
+            behavior('/or/*', 'a', { ...lambda('origin-request', 'oreq'), ...cached }),
+            behavior('/orx/*', 'a', lambda('origin-request', 'oreq')),
+            behavior('/ores/*', 'a', { ...lambda('origin-response', 'ores'), ...cached }),
+            behavior('/vres/*', 'a', { ...lambda('viewer-response', 'vres'), ...cached }),
+            behavior('/form/*', 'a', lambda('viewer-request', 'body', true)),
+            behavior('/fail/*', 'a', lambda('viewer-request', 'fail')),
+          ],
+        },
+        LambdaFunctions: [
+          fn('vreq'),
+          fn('oreq'),
+          fn('ores'),
+          fn('vres'),
+          fn('body'),
+          fn('fail', { Timeout: 1, MemorySize: 128, PoolSize: 2 }),
+        ],
+      })
+    })
+    after(async () => {
+      await proxy.close()
+      await a.close()
+      await b.close()
+    })
+
+    const get = async (path: string, headers: Record<string, string> = {}) => {
+      const r = await request(`${proxy.url}${path}`, { headers })
+      return { status: r.statusCode, headers: r.headers, text: await r.body.text() }
+    }
+
+    it('viewer-request rewrites the URI and adds a header the origin receives', async () => {
+      const r = await get('/vr/old/page')
+      assert.equal(r.status, 200)
+      assert.match(r.text, /^A \/vr\/new\/page vreq=viewer-request /)
+    })
+
+    it('viewer-request generates a response: LambdaGeneratedResponse, origin untouched', async () => {
+      const before = a.requests.length
+      const r = await get('/vr/generate')
+      assert.equal(r.status, 200)
+      assert.equal(r.text, 'generated by viewer-request')
+      assert.equal(r.headers['x-cache'], 'LambdaGeneratedResponse from cloudfront')
+      assert.equal(r.headers['content-type'], 'text/plain')
+      assert.equal(a.requests.length, before)
+    })
+
+    it('the handler gets the Lambda context (name, request id, remaining time)', async () => {
+      const r = await get('/vr/context')
+      const ctx = JSON.parse(r.text) as Record<string, unknown>
+      assert.equal(ctx['functionName'], 'us-east-1.vreq')
+      assert.equal(ctx['awsRequestId'], r.headers['x-amz-cf-id'])
+      assert.equal(ctx['remainingPositive'], true)
+    })
+
+    it('origin-request runs on a miss only and its header reaches the origin', async () => {
+      const miss = await get('/or/page')
+      const hit = await get('/or/page')
+      assert.match(miss.text, /oreq=origin-request/)
+      const seen = a.requests.at(-1)!
+      assert.equal(seen.headers['x-oreq-origin'], '127.0.0.1')
+      // Headers the handler never saw still go to the origin (§8.5, §9.2).
+      assert.equal(seen.headers['x-amz-cf-id'], miss.headers['x-amz-cf-id'])
+      assert.equal(hit.headers['x-cache'], 'Hit from cloudfront')
+      assert.equal(hit.text, miss.text)
+    })
+
+    it('an origin-request generated response is cached (LambdaGeneratedResponse, then Hit)', async () => {
+      const before = a.requests.length
+      const first = await get('/or/generate')
+      const second = await get('/or/generate')
+      assert.equal(first.text, 'generated by origin-request')
+      assert.equal(first.headers['x-cache'], 'LambdaGeneratedResponse from cloudfront')
+      assert.equal(second.headers['x-cache'], 'Hit from cloudfront')
+      assert.equal(second.text, first.text)
+      assert.equal(a.requests.length, before)
+    })
+
+    it('a returned origin object switches where the request goes', async () => {
+      const r = await get('/orx/switch', { 'x-switch-port': String(b.port) })
+      assert.equal(r.text, 'B /orx/switch')
+    })
+
+    it('origin-response turns an origin 5xx into a 302 and adds headers before caching', async () => {
+      const r = await get('/ores/down')
+      assert.equal(r.status, 302)
+      assert.equal(r.headers['location'], '/fallback')
+      assert.equal(r.headers['x-ores'], '503')
+      const ok1 = await get('/ores/fine')
+      const ok2 = await get('/ores/fine')
+      assert.equal(ok1.headers['x-ores'], '200')
+      assert.equal(ok2.headers['x-cache'], 'Hit from cloudfront')
+      assert.equal(ok2.headers['x-ores'], '200')
+    })
+
+    it('origin-response replaces the body, and the cache keeps the replacement', async () => {
+      const r1 = await get('/ores/body')
+      const r2 = await get('/ores/body')
+      assert.equal(r1.text, 'replaced by origin-response')
+      assert.equal(r1.headers['content-length'], String(r1.text.length))
+      assert.equal(r2.text, 'replaced by origin-response')
+      assert.equal(r2.headers['x-cache'], 'Hit from cloudfront')
+    })
+
+    it('viewer-response adds headers on a miss and on a hit', async () => {
+      const miss = await get('/vres/page')
+      const hit = await get('/vres/page')
+      assert.equal(miss.headers['x-vres'], 'yes')
+      assert.equal(hit.headers['x-vres'], 'yes')
+      assert.equal(hit.headers['x-cache'], 'Hit from cloudfront')
+      assert.equal(hit.text, miss.text)
+    })
+
+    it('viewer-response changing the status → 502', async () => {
+      const r = await get('/vres/status')
+      assert.equal(r.status, 502)
+      assert.match(r.text, /failed validation/)
+    })
+
+    it('IncludeBody: the form body is exposed and replaced; the origin gets the new body', async () => {
+      const r = await request(`${proxy.url}/form/submit`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'a=1&b=2',
+      })
+      const text = await r.body.text()
+      assert.equal(r.statusCode, 200)
+      assert.match(text, /body=\{"a":"1","b":"2"\}$/)
+      const seen = a.requests.at(-1)!
+      assert.equal(seen.headers['content-type'], 'application/json')
+      assert.equal(seen.headers['content-length'], String('{"a":"1","b":"2"}'.length))
+      assert.equal(seen.headers['x-truncated'], 'false')
+    })
+
+    it('a handler that throws → 503 (LambdaExecutionError)', async () => {
+      const r = await get('/fail/throw')
+      assert.equal(r.status, 503)
+      assert.match(r.text, /Lambda function/)
+      assert.equal(r.headers['x-cache'], 'Error from cloudfront')
+    })
+
+    it('invalid results → 502: a disallowed header, a read-only header, a bad status', async () => {
+      for (const path of ['/fail/disallowed', '/fail/readonly', '/fail/status']) {
+        const r = await get(path)
+        assert.equal(r.status, 502, path)
+        assert.match(r.text, /failed validation/, path)
+      }
+    })
+
+    it('a handler that never returns → 503 at its Timeout; parallel calls succeed', async () => {
+      const started = Date.now()
+      const loop = get('/fail/loop')
+      const others = await Promise.all(Array.from({ length: 6 }, () => get('/fail/ok')))
+      for (const o of others) assert.equal(o.status, 200)
+      const r = await loop
+      const took = Date.now() - started
+      assert.equal(r.status, 503)
+      assert.ok(took >= 900 && took < 5000, `took ${String(took)} ms`)
+      assert.equal((await get('/fail/ok')).status, 200)
+    })
+
+    it('a handler that exhausts its memory → 503, and the pool recovers', async () => {
+      const r = await get('/fail/oom')
+      assert.equal(r.status, 503)
+      const next = await Promise.all([get('/fail/ok'), get('/fail/ok'), get('/fail/ok')])
+      for (const n of next) assert.equal(n.status, 200)
+    })
+
+    it('metrics count Lambda calls, errors and pool workers', async () => {
+      const r = await request(`${proxy.adminUrl}/metrics`)
+      const text = await r.body.text()
+      assert.match(
+        text,
+        /edgeproxy_lambda_duration_seconds_count\{function="vreq",event="viewer-request"\} \d+/,
+      )
+      assert.match(
+        text,
+        /edgeproxy_lambda_errors_total\{function="fail",event="viewer-request",kind="timeout"\} \d/,
+      )
+      assert.match(text, /edgeproxy_lambda_pool_workers\{function="fail",state="idle"\} 2/)
+    })
+  })
+}
+
+describe('Lambda@Edge across a hot reload', () => {
+  let origin: TestOrigin
+  let proxy: Edgeproxy
+  const handler = (version: string) => `export const handler = async (event) => {
+  const request = event.Records[0].cf.request
+  if (request.uri === '/slow') await new Promise((r) => setTimeout(r, 300))
+  request.headers['x-version'] = [{ value: '${version}' }]
+  return request
+}`
+  const config = (file: string) => ({
+    DistributionConfig: {
+      Origins: [customOrigin('a', origin.port)],
+      DefaultCacheBehavior: behavior(undefined, 'a', lambda('viewer-request', 'v')),
+    },
+    LambdaFunctions: [{ Name: 'v', CodeFile: file, Runtime: 'nodejs20.x' }],
+  })
+  before(async () => {
+    origin = await startOrigin((req, res) => res.end(`version ${String(req.headers['x-version'])}`))
+    proxy = await startProxy(config('v1.mjs'), {
+      files: { 'v1.mjs': handler('1'), 'v2.mjs': handler('2') },
+    })
+  })
+  after(async () => {
+    await proxy.close()
+    await origin.close()
+  })
+
+  it('a reload starts the new function; a call in flight finishes on the old one', async () => {
+    const get = async (path: string) => (await request(`${proxy.url}${path}`)).body.text()
+    assert.equal(await get('/x'), 'version 1')
+    const inFlight = get('/slow')
+    await new Promise((r) => setTimeout(r, 50))
+    writeFileSync(proxy.config.sourceFile, JSON.stringify(config('v2.mjs')))
+    assert.equal((await proxy.reload()).ok, true)
+    assert.equal(await get('/x'), 'version 2')
+    assert.equal(await inFlight, 'version 1')
+  })
+})

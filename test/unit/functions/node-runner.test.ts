@@ -1,0 +1,154 @@
+// The Node.js Lambda@Edge runner (spec §8.6; design.md §3): handler styles (ESM and CommonJS,
+// async, callback, synchronous), the Lambda context, failures as outcomes (exception, timeout,
+// memory) with the failed worker replaced, and the queue beyond the pool.
+import assert from 'node:assert/strict'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { createNodeRunner } from '../../../functions/edge/node-runner.js'
+import type { EdgeFunctionSpec, EdgeRunner } from '../../../functions/edge/types.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'edgeproxy-lambda-'))
+const runners: EdgeRunner[] = []
+
+function runner(file: string, code: string, extra: Partial<EdgeFunctionSpec> = {}): EdgeRunner {
+  const codeFile = join(dir, file)
+  writeFileSync(codeFile, code)
+  const r = createNodeRunner({
+    name: file.replace(/\W/g, '-'),
+    codeFile,
+    handler: 'handler',
+    runtime: 'nodejs20.x',
+    timeoutS: 5,
+    memoryMB: 128,
+    poolSize: 1,
+    ...extra,
+  })
+  runners.push(r)
+  return r
+}
+
+const ctx = (timeoutMs = 2000) => ({ requestId: 'req-1', timeoutMs })
+
+describe('Node.js Lambda@Edge runner', () => {
+  after(async () => {
+    await Promise.all(runners.map((r) => r.close()))
+  })
+
+  it('runs an async ESM handler and gives it the Lambda context', async () => {
+    const r = runner(
+      'ctx.mjs',
+      `export const handler = async (event, context) => ({
+        got: event.x, name: context.functionName, version: context.functionVersion,
+        id: context.awsRequestId, waits: context.callbackWaitsForEmptyEventLoop,
+        remaining: context.getRemainingTimeInMillis() })`,
+    )
+    const out = await r.invoke({ x: 1 }, ctx())
+    assert.equal(out.ok, true)
+    const res = (out as { result: Record<string, unknown> }).result
+    assert.equal(res['got'], 1)
+    assert.equal(res['name'], 'us-east-1.ctx-mjs')
+    assert.equal(res['version'], '1')
+    assert.equal(res['id'], 'req-1')
+    assert.equal(res['waits'], true)
+    assert.ok((res['remaining'] as number) > 1000 && (res['remaining'] as number) <= 2000)
+  })
+
+  it('runs a CommonJS callback handler, a synchronous one and context.succeed', async () => {
+    const cb = runner(
+      'cb.cjs',
+      `exports.handler = (e, c, callback) => setTimeout(() => callback(null, 'cb'), 5)`,
+    )
+    const sync = runner('sync.cjs', `module.exports.handler = (e) => 'sync ' + e`)
+    const succeed = runner('succeed.cjs', `exports.handler = (e, c, cb) => c.succeed('ok')`)
+    assert.deepEqual(await cb.invoke(null, ctx()).then((o) => o.ok && o.result), 'cb')
+    assert.deepEqual(await sync.invoke('e', ctx()).then((o) => o.ok && o.result), 'sync e')
+    assert.deepEqual(await succeed.invoke(null, ctx()).then((o) => o.ok && o.result), 'ok')
+  })
+
+  it('a throw, a rejection and callback(err) are exceptions; the worker stays', async () => {
+    const r = runner(
+      'errors.mjs',
+      `export async function handler(e, c, cb) {
+        if (e === 'throw') throw new TypeError('bad')
+        if (e === 'cb') return cb(new Error('called back'))
+        return 'fine'
+      }`,
+    )
+    const thrown = await r.invoke('throw', ctx())
+    if (thrown.ok) assert.fail('expected an exception')
+    assert.equal(thrown.kind, 'exception')
+    assert.match(thrown.message, /TypeError: bad/)
+    const cb = await r.invoke('cb', ctx())
+    assert.equal(!cb.ok && cb.kind, 'exception')
+    assert.equal((await r.invoke('x', ctx())).ok, true)
+  })
+
+  it('a module without the handler is an exception naming it', async () => {
+    const r = runner('none.mjs', `export const other = () => 1`)
+    const out = await r.invoke(null, ctx())
+    assert.equal(!out.ok && out.kind, 'exception')
+    assert.match(!out.ok ? out.message : '', /no function named handler/)
+  })
+
+  it('a call past its deadline times out; the worker is replaced and the next call runs', async () => {
+    const r = runner(
+      'loop.mjs',
+      `export const handler = async (e) => { if (e === 'loop') for (;;) {} return 'done' }`,
+    )
+    const out = await r.invoke('loop', ctx(300))
+    assert.equal(!out.ok && out.kind, 'timeout')
+    assert.ok(out.durationMs >= 290)
+    assert.deepEqual(await r.invoke('x', ctx()).then((o) => o.ok && o.result), 'done')
+    assert.equal(r.stats().workers, 1)
+  })
+
+  it('a worker out of memory fails with kind memory and is replaced', async () => {
+    const r = runner(
+      'oom.mjs',
+      `export const handler = async (e) => {
+        if (e !== 'oom') return 'alive'
+        const hog = []
+        for (;;) hog.push(new Array(1e4).fill(hog.length + 0.5))
+      }`,
+    )
+    const out = await r.invoke('oom', ctx(20_000))
+    assert.equal(!out.ok && out.kind, 'memory')
+    assert.deepEqual(await r.invoke('x', ctx()).then((o) => o.ok && o.result), 'alive')
+  })
+
+  it('calls beyond the pool wait in the queue', async () => {
+    const r = runner(
+      'slow.mjs',
+      `export const handler = (e) => new Promise((res) => setTimeout(() => res(e), 50))`,
+    )
+    const pending = [r.invoke(1, ctx()), r.invoke(2, ctx()), r.invoke(3, ctx())]
+    assert.equal(r.stats().queued, 2)
+    const results = await Promise.all(pending)
+    assert.deepEqual(
+      results.map((o) => o.ok && o.result),
+      [1, 2, 3],
+    )
+  })
+
+  it('a worker that dies while idle is replaced on the next call, not in a loop', async () => {
+    const r = runner(
+      'dies.mjs',
+      `setTimeout(() => { throw new Error('late failure') }, 20)
+      export const handler = async () => 'up'`,
+    )
+    await new Promise((res) => setTimeout(res, 300))
+    assert.equal(r.stats().workers, 0)
+    const out = await r.invoke(null, ctx())
+    // The fresh worker answers before its own timer fires.
+    assert.deepEqual(out.ok && out.result, 'up')
+  })
+
+  it('after close every call fails without rejecting', async () => {
+    const r = runner('closed.mjs', `export const handler = async () => 1`)
+    await r.close()
+    const out = await r.invoke(null, ctx())
+    assert.equal(!out.ok && out.kind, 'crash')
+  })
+})
