@@ -175,6 +175,9 @@ function newExchange(
     stale: undefined,
     releaseCollapse: undefined,
     fetchStartedAtMs: 0,
+    // Every field is set here, so all exchanges share one object shape (fast property access).
+    requestBody: undefined,
+    viewerCountry: undefined,
   }
 }
 

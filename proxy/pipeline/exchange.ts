@@ -92,9 +92,9 @@ export interface Exchange {
   /** When the origin fetch started: objects invalidated after it are not stored. */
   fetchStartedAtMs: number
   /** The viewer's body, once read whole for IncludeBody or replaced by a Lambda (§8.4). */
-  requestBody?: Buffer
+  requestBody: Buffer | undefined
   /** The viewer's country once resolved (null: unknown); see pipeline/geo.ts. */
-  viewerCountry?: string | null
+  viewerCountry: string | null | undefined
 }
 
 /** A failover that happened (§1.4), for the secondary's request and the logs. */

