@@ -120,7 +120,8 @@ export function accessRecord(ex: Exchange, nowMs: number, includeCookies: boolea
     'time-taken': seconds(nowMs - ex.startedAtMs),
     'x-forwarded-for': str(h['x-forwarded-for']),
     'ssl-protocol': tls?.getProtocol() ?? undefined,
-    'ssl-cipher': tls?.getCipher().name,
+    // null once the socket is gone (a viewer that hung up), whatever node's types say.
+    'ssl-cipher': (tls?.getCipher() as { name: string } | null | undefined)?.name,
     'x-edge-response-result-type': hungUp || !sent ? 'Error' : ex.resultType,
     'cs-protocol-version': `HTTP/${v.httpVersion === '2.0' ? '2.0' : v.httpVersion}`,
     'fle-status': undefined,

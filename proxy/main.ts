@@ -22,6 +22,9 @@ import {
 } from './reload.js'
 import { readTls, startEdgeServer, type EdgeServer } from './server.js'
 
+/** How long a replaced config's functions outlive its last viewer request (background refreshes). */
+const RETIRE_GRACE_MS = 120_000
+
 export interface StartOptions {
   readonly configFile: string
   readonly port?: number
@@ -91,14 +94,18 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
     ...(tls ? { tls: { port: tls.port, ...readTls(tls.certFile, tls.keyFile) } } : {}),
   })
 
+  const retiring = new Set<() => void>()
   let reloading: Promise<ReloadResult> = Promise.resolve({ ok: true, problems: [] })
   const reloadOnce = async (): Promise<ReloadResult> => {
     let next: LoadedDistribution
     try {
       next = await loadDistribution(options.configFile, overrides)
     } catch (err) {
-      if (!(err instanceof ConfigError)) throw err
-      const problems = err.problems.map((p) => ({ ...p, severity: 'error' as const }))
+      // A reload never takes the running proxy down: anything unexpected is refused too.
+      const problems =
+        err instanceof ConfigError
+          ? err.problems.map((p) => ({ ...p, severity: 'error' as const }))
+          : [{ path: '', message: `reload failed: ${String(err)}`, severity: 'error' as const }]
       logProblems(log, problems)
       log.error({ errors: problems.length }, 'reload refused: the running configuration stays')
       return { ok: false, problems }
@@ -110,9 +117,17 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
       log.warn('Server settings changed: they take effect at the next start, not on reload')
     }
     // Requests in flight finish on the distribution (and functions) they started with.
+    // A stale-while-revalidate refresh started before the swap may still run the old origin
+    // functions after its viewer request finished: they are released after a grace period
+    // (or at close()).
     server.setDistribution(next.dist, () => {
-      for (const fn of before.functions) if (!next.functions.has(fn)) fn.dispose()
-      void closeRunners(before.runners)
+      const release = () => {
+        if (!retiring.delete(release)) return
+        for (const fn of before.functions) if (!next.functions.has(fn)) fn.dispose()
+        void closeRunners(before.runners)
+      }
+      retiring.add(release)
+      setTimeout(release, RETIRE_GRACE_MS).unref()
     })
     const removed = cache.invalidate(changedKeys(before.dist, next.dist))
     log.info({ removedObjects: removed }, 'configuration reloaded')
@@ -159,6 +174,7 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
       await server.close(graceMs)
       await origins.close()
       await deps.accessLog.close()
+      for (const release of [...retiring]) release()
       for (const fn of current.functions) fn.dispose()
       await closeRunners(current.runners)
     },

@@ -52,11 +52,18 @@ export async function loadDistribution(
     await closeRunners(runners)
     throw new ConfigError(errors)
   }
-  return {
-    dist: compileDistribution(config, loaded.functions, edge?.lambdas),
-    functions,
-    runners,
-    warnings: [...warnings, ...problems.filter((p) => p.severity === 'warning')],
+  try {
+    return {
+      dist: compileDistribution(config, loaded.functions, edge?.lambdas),
+      functions,
+      runners,
+      warnings: [...warnings, ...problems.filter((p) => p.severity === 'warning')],
+    }
+  } catch (err) {
+    // Compiling is not expected to fail after validation; if it does, nothing may leak.
+    for (const fn of functions) fn.dispose()
+    await closeRunners(runners)
+    throw err
   }
 }
 

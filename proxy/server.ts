@@ -55,10 +55,16 @@ export async function startEdgeServer(
   const ctx: RunContext = { deps, closing: () => closing }
 
   const finish = (ex: Exchange, g: Generation) => {
-    deps.accessLog.record(ex, deps.clock.nowMs())
-    deps.metrics.request(ex)
-    if (--g.inFlight === 0 && g.retired) g.retired()
-    if (--inFlight === 0 && drained) drained()
+    try {
+      deps.accessLog.record(ex, deps.clock.nowMs())
+      deps.metrics.request(ex)
+    } catch (err) {
+      // Never lose the counters below (drain, reload) to a logging failure.
+      deps.log.error({ err, reqId: ex.id }, 'access log or metrics failed')
+    } finally {
+      if (--g.inFlight === 0 && g.retired) g.retired()
+      if (--inFlight === 0 && drained) drained()
+    }
   }
   const handle = (scheme: 'http' | 'https') => (req: IncomingMessage, res: ServerResponse) => {
     inFlight++

@@ -34,6 +34,7 @@ export type SignedUrlDecision =
   | { readonly ok: false; readonly failure: SignedUrlFailure }
 
 const DEFAULT_REMEMBERED = 1024
+const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i
 
 interface Remembered {
   readonly keyPairId: string
@@ -74,6 +75,9 @@ export class SignedUrlVerifier {
       return fail('malformed')
     }
     if (v.signature === undefined) return fail('malformed')
+    // A `.` or `..` segment (also percent-encoded) could climb out of the Resource a policy
+    // grants once an origin resolves it: such a path never matches a signed Resource.
+    if (DOT_SEGMENT.test(req.path)) return fail('resource')
     const url: RequestUrl = {
       scheme: req.scheme,
       host: req.host,

@@ -41,7 +41,9 @@ export async function startPrimary(options: PrimaryOptions): Promise<Primary> {
   let stopping = false
   const fork = (): Promise<Ready> => {
     const worker = cluster.fork()
-    asks.watch(worker)
+    // An IPC send to a worker that is going away must not take the primary down.
+    worker.on('error', (err) => log.warn({ err, worker: worker.id }, 'worker channel error'))
+    worker.on('disconnect', () => asks.forget(worker))
     worker.on('exit', (code, signal) => {
       asks.forget(worker)
       if (stopping) return
@@ -52,7 +54,10 @@ export async function startPrimary(options: PrimaryOptions): Promise<Primary> {
     })
     return new Promise((resolve, reject) => {
       worker.on('message', (m: unknown) => {
-        if (isReady(m)) resolve(m)
+        if (!isReady(m)) return
+        // Asked only once it answers: a worker still starting would stall every admin call.
+        asks.watch(worker)
+        resolve(m)
       })
       worker.once('exit', () => reject(new Error(`worker ${String(worker.id)} exited at start-up`)))
     })
@@ -175,7 +180,7 @@ class Asker {
   all<T>(body: AskBody): Promise<T[]> {
     const id = this.#next++
     const ask = { edgeproxy: 'ask', id, ...body } as Ask
-    const asked = [...this.#workers]
+    const asked = [...this.#workers].filter((w) => w.isConnected())
     return new Promise<T[]>((resolve, reject) => {
       const answers = new Map<Worker, Answer>()
       const timer = setTimeout(() => {
@@ -197,7 +202,7 @@ class Asker {
         else resolve([...answers.values()].map((a) => a.value as T))
       }
       this.#pending.set(id, { answers, check })
-      for (const w of asked) w.send(ask)
+      for (const w of asked) if (w.isConnected()) w.send(ask)
       check()
     })
   }

@@ -101,6 +101,36 @@ describe('SignedUrlVerifier (§6.6)', () => {
     assert.equal(verifier.check(req(u, undefined, '::ffff:10.1.2.3'), 1).ok, true)
   })
 
+  it('a dot segment never matches a signed Resource (an origin could resolve it elsewhere)', () => {
+    const policy = JSON.stringify({
+      Statement: [
+        {
+          Resource: 'https://d.example/public/*',
+          Condition: { DateLessThan: { 'AWS:EpochTime': 9e9 } },
+        },
+      ],
+    })
+    const sign = (path: string) =>
+      signUrl({ url: `https://d.example${path}`, keyPairId: 'K1', privateKey, policy })
+    const raw = (signedUrl: string, path: string): SignedRequest => ({
+      ...req(signedUrl),
+      path,
+    })
+    assert.equal(verifier.check(req(sign('/public/a.txt')), 1).ok, true)
+    for (const path of [
+      '/public/../private/x',
+      '/public/%2e%2e/private/x',
+      '/public/./a.txt',
+      '/public/..',
+    ]) {
+      assert.deepEqual(verifier.check(raw(sign('/public/a.txt'), path), 1), {
+        ok: false,
+        failure: 'resource',
+      })
+    }
+    assert.equal(verifier.check(raw(sign('/public/a..b'), '/public/a..b'), 1).ok, true)
+  })
+
   const rows: readonly (readonly [string, SignedRequest, string])[] = [
     ['nothing signed', req(url), 'missing-key'],
     ['empty Key-Pair-Id', req(signed.replace('Key-Pair-Id=K1', 'Key-Pair-Id=')), 'missing-key'],

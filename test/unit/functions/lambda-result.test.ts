@@ -173,6 +173,18 @@ describe('request event results (§8.3, §8.5)', () => {
       changed(vr, (o) => (headers(o)['cloudfront-viewer-country'] = [{ value: 'DE' }])),
       /CloudFront-Viewer-Country/,
     ],
+    [
+      'a header value with a control character',
+      'viewer-request',
+      changed(vr, (o) => (headers(o)['x-ctl'] = [{ value: 'a\u0001b' }])),
+      /control character/,
+    ],
+    [
+      'a header value with a line break',
+      'viewer-request',
+      changed(vr, (o) => (headers(o)['x-ctl'] = [{ value: 'a\r\nb' }])),
+      /control character/,
+    ],
     ['status 700', 'viewer-request', { status: '700' }, /200 to 599/],
     ['status 199', 'origin-request', { status: 199 }, /200 to 599/],
     ['204 with a body', 'viewer-request', { status: '204', body: 'x' }, /204/],
