@@ -14,7 +14,11 @@ interface Call {
   readonly event: unknown
   readonly context: EdgeCallContext
   readonly resolve: (o: EdgeOutcome) => void
+  /** When invoke() was called: the deadline counts from here, queueing included (§8.6). */
+  readonly queuedAt: number
   startedAt: number
+  /** Fails the call if it is still queued at its deadline. */
+  queueTimer: NodeJS.Timeout | undefined
 }
 
 interface Slot {
@@ -48,8 +52,28 @@ class NodeRunner implements EdgeRunner {
         resolve({ ok: false, kind: 'crash', message: 'the function was unloaded', durationMs: 0 })
         return
       }
-      this.#queue.push({ id: this.#nextId++, event, context, resolve, startedAt: 0 })
+      const call: Call = {
+        id: this.#nextId++,
+        event,
+        context,
+        resolve,
+        queuedAt: performance.now(),
+        startedAt: 0,
+        queueTimer: undefined,
+      }
+      this.#queue.push(call)
       this.#pump()
+      if (this.#queue.includes(call)) {
+        // Every worker is busy: the call waits, but never past its deadline.
+        call.queueTimer = setTimeout(() => {
+          const i = this.#queue.indexOf(call)
+          if (i === -1) return
+          this.#queue.splice(i, 1)
+          const s = String(Math.round(context.timeoutMs) / 1000)
+          const message = `the function timed out after ${s} s (waiting for a free worker)`
+          resolve({ ok: false, kind: 'timeout', message, durationMs: context.timeoutMs })
+        }, context.timeoutMs)
+      }
     })
   }
 
@@ -62,6 +86,7 @@ class NodeRunner implements EdgeRunner {
   async close(): Promise<void> {
     this.#closed = true
     for (const call of this.#queue.splice(0)) {
+      clearTimeout(call.queueTimer)
       call.resolve({
         ok: false,
         kind: 'crash',
@@ -117,16 +142,18 @@ class NodeRunner implements EdgeRunner {
       const call = this.#queue.shift()
       if (call === undefined) return
       slot.call = call
+      clearTimeout(call.queueTimer)
       call.startedAt = performance.now()
+      const left = Math.max(1, call.context.timeoutMs - (call.startedAt - call.queuedAt))
       slot.timer = setTimeout(() => {
         const s = String(Math.round(call.context.timeoutMs) / 1000)
         this.#fail(slot, 'timeout', `the function timed out after ${s} s`)
-      }, call.context.timeoutMs)
+      }, left)
       const message: WorkerCall = {
         id: call.id,
         event: call.event,
         requestId: call.context.requestId,
-        timeoutMs: call.context.timeoutMs,
+        timeoutMs: left,
       }
       slot.worker.postMessage(message)
     }

@@ -151,4 +151,22 @@ describe('Node.js Lambda@Edge runner', () => {
     const out = await r.invoke(null, ctx())
     assert.equal(!out.ok && out.kind, 'crash')
   })
+
+  it('a call waiting for a busy pool times out at its own deadline, queueing included', async () => {
+    const r = runner(
+      'busy.mjs',
+      `export const handler = async (e) => { await new Promise((ok) => setTimeout(ok, e.ms)); return e.ms }`,
+    )
+    const long = r.invoke({ ms: 600 }, ctx(2000))
+    const t0 = Date.now()
+    const waiting = await r.invoke({ ms: 1 }, ctx(150))
+    const waited = Date.now() - t0
+    assert.equal(waiting.ok, false)
+    assert.equal((waiting as { kind: string }).kind, 'timeout')
+    assert.match((waiting as { message: string }).message, /waiting for a free worker/)
+    assert.ok(waited < 550, `answered after ${String(waited)} ms, not at its 150 ms deadline`)
+    assert.deepEqual(await long, { ok: true, result: 600, durationMs: (await long).durationMs })
+    const next = await r.invoke({ ms: 1 }, ctx(1000))
+    assert.equal(next.ok, true)
+  })
 })
