@@ -4,21 +4,15 @@
 // a machine-readable JSON file in bench/results/.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { LoadResult } from './load.js'
 import type { Scenario } from './scenarios.js'
 import { formatTarget, type RssTrend, type TargetCheck } from './targets.js'
 
-export interface RunResult {
+/** One measured run: the generator's figures (load.ts) plus the runner's. */
+export interface RunResult extends LoadResult {
   /** 1-based round; all scenarios of one round ran back to back. */
   readonly round: number
   readonly reqPerSec: number
-  readonly requests: number
-  readonly durationS: number
-  readonly p50Ms: number
-  readonly p99Ms: number
-  /** Connection, read and write errors (timeouts not included). */
-  readonly errors: number
-  readonly timeouts: number
-  readonly non2xx: number
   /** CPU of the target server's process group, 100 = one core; null without /proc. */
   readonly serverCpuPct: number | null
   /** CPU of the load generator (the runner with autocannon, or wrk), 100 = one core. */

@@ -5,14 +5,12 @@
 // origin group, on the secondary's answer after a failover, not on the primary's (the
 // failover decision uses the primary's raw status; simplification of §1.4).
 // Exits: store, or synth when the function fails.
-import { Readable } from 'node:stream'
 import { edgeEvent } from '../../../functions/edge/event.js'
 import { interpretResponseResult } from '../../../functions/edge/result.js'
 import type { EdgeFunctionBinding } from '../../config/compile-lambda.js'
 import type { Deps } from '../../deps.js'
-import type { HeaderRecord } from '../../http-types.js'
-import { discardBody } from '../../origin/discard.js'
 import type { Exchange } from '../exchange.js'
+import { responseFromFunction } from '../function-call.js'
 import { callLambda, lambdaInvalid } from '../lambda-call.js'
 import { cfOrigin } from '../lambda-origin.js'
 import type { Transition } from '../states.js'
@@ -51,22 +49,7 @@ async function runLambda(ex: Exchange, fn: EdgeFunctionBinding, deps: Deps): Pro
   if (!call.ok) return call.to
   const result = interpretResponseResult(call.result, event)
   if (result.kind === 'invalid') return lambdaInvalid(ex, deps, fn, EVENT, result.reason)
-  const out: HeaderRecord = { ...result.headers }
-  let body = r.body
-  if (result.body !== undefined) {
-    discardBody(body)
-    // A stream, so that store reads and caches it like an origin body.
-    body = Readable.from([result.body])
-    out['content-length'] = String(result.body.length)
-    delete out['content-encoding']
-  } else {
-    // The function never sees the body (§8.3); framing headers stay the origin's.
-    for (const name of ['content-length', 'content-encoding', 'transfer-encoding'] as const) {
-      const original = r.headers[name]
-      if (original !== undefined) out[name] = original
-      else Reflect.deleteProperty(out, name)
-    }
-  }
-  ex.response = { status: result.status, headers: out, body }
+  // A replaced body goes on as a stream, so that store reads and caches it like an origin's.
+  ex.response = responseFromFunction(r, result.status, result.headers, result.body, true)
   return TO_STORE
 }

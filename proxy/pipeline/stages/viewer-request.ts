@@ -97,18 +97,9 @@ async function runLambda(
   fn: EdgeFunctionBinding,
   deps: Deps,
 ): Promise<Transition | undefined> {
-  const v = ex.viewer
   const event = edgeEvent({
+    ...functionRequestInput(ex),
     eventType: EVENT,
-    distributionDomainName: ex.dist.distributionDomain,
-    distributionId: ex.dist.distributionId,
-    requestId: ex.id,
-    clientIp: v.clientIp,
-    method: v.method,
-    uri: ex.uri,
-    querystring: ex.querystring,
-    headers: ex.headers,
-    rawHeaders: v.rawHeaders,
     ...(fn.includeBody ? { body: await exposedBody(ex, LIMITS.viewer.exposedBodyBytes) } : {}),
   })
   const call = await callLambda(ex, deps, fn, event, EVENT)
@@ -123,6 +114,6 @@ async function runLambda(
   ex.uri = result.uri
   ex.querystring = result.querystring
   ex.headers = withHiddenHeaders(ex.headers, result.headers)
-  if (result.body !== undefined && v.hasBody) ex.requestBody = result.body
+  if (result.body !== undefined && ex.viewer.hasBody) ex.requestBody = result.body
   return undefined
 }

@@ -8,12 +8,10 @@ import { edgeEvent } from '../../../functions/edge/event.js'
 import { interpretResponseResult } from '../../../functions/edge/result.js'
 import { viewerResponseEvent } from '../../../functions/viewer/event.js'
 import { interpretViewerResponseResult } from '../../../functions/viewer/result.js'
-import { discardBody } from '../../origin/discard.js'
 import type { EdgeFunctionBinding } from '../../config/compile-lambda.js'
 import type { Deps } from '../../deps.js'
-import type { HeaderRecord } from '../../http-types.js'
 import type { Exchange } from '../exchange.js'
-import { functionFailure, functionRequestInput } from '../function-call.js'
+import { functionFailure, functionRequestInput, responseFromFunction } from '../function-call.js'
 import { callLambda, lambdaInvalid } from '../lambda-call.js'
 import type { Transition } from '../states.js'
 
@@ -39,21 +37,7 @@ export function viewerResponse(ex: Exchange, deps: Deps): Transition | Promise<T
   deps.metrics.functionRun(fn.name, EVENT, run.computeUtilization, invalid)
   if (result.kind === 'invalid')
     return functionFailure(ex, 'FUNCTION_INVALID_RESULT', `${fn.name}: ${result.reason}`)
-  const out = { ...result.headers }
-  let body = r.body
-  if (result.body !== undefined) {
-    discardBody(body)
-    body = result.body
-    out['content-length'] = String(result.body.length)
-    delete out['content-encoding']
-  } else {
-    // The function never sees the body (§7.3); framing headers stay the origin's.
-    for (const name of ['content-length', 'content-encoding', 'transfer-encoding'] as const) {
-      const original = r.headers[name]
-      if (original !== undefined) out[name] = original
-    }
-  }
-  ex.response = { status: result.status, headers: out, body }
+  ex.response = responseFromFunction(r, result.status, result.headers, result.body)
   return TO_DELIVER
 }
 
@@ -61,18 +45,9 @@ async function runLambda(ex: Exchange, fn: EdgeFunctionBinding, deps: Deps): Pro
   const r = ex.response
   if (r === undefined) return TO_DELIVER
   const headers = r.hit === undefined ? r.headers : { ...r.headers, age: String(r.hit.age) }
-  const v = ex.viewer
   const event = edgeEvent({
+    ...functionRequestInput(ex),
     eventType: 'viewer-response',
-    distributionDomainName: ex.dist.distributionDomain,
-    distributionId: ex.dist.distributionId,
-    requestId: ex.id,
-    clientIp: v.clientIp,
-    method: v.method,
-    uri: ex.uri,
-    querystring: ex.querystring,
-    headers: ex.headers,
-    rawHeaders: v.rawHeaders,
     response: { status: r.status, headers },
   })
   const call = await callLambda(ex, deps, fn, event, 'viewer-response')
@@ -80,21 +55,6 @@ async function runLambda(ex: Exchange, fn: EdgeFunctionBinding, deps: Deps): Pro
   const result = interpretResponseResult(call.result, event)
   if (result.kind === 'invalid')
     return lambdaInvalid(ex, deps, fn, 'viewer-response', result.reason)
-  const out: HeaderRecord = { ...result.headers }
-  let body = r.body
-  if (result.body !== undefined) {
-    discardBody(body)
-    body = result.body
-    out['content-length'] = String(result.body.length)
-    delete out['content-encoding']
-  } else {
-    // The function never sees the body (§8.3); framing headers stay as they were.
-    for (const name of ['content-length', 'content-encoding', 'transfer-encoding'] as const) {
-      const original = headers[name]
-      if (original !== undefined) out[name] = original
-      else Reflect.deleteProperty(out, name)
-    }
-  }
-  ex.response = { status: result.status, headers: out, body }
+  ex.response = responseFromFunction(r, result.status, result.headers, result.body)
   return TO_DELIVER
 }
