@@ -2,7 +2,8 @@
 // behavior, status and result type, origin latency, cache size, hit ratio and evictions, and
 // CloudFront Function invocations, errors and compute utilization, Lambda@Edge durations,
 // errors and worker pools, plus process metrics.
-// Per request the cost is one Map lookup per series touched: label children are cached.
+// Per request the cost is one Map lookup per series touched: label children are cached, and
+// the request counts are plain numbers handed to prom-client when /metrics is scraped.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { CacheAdmin } from './cache/admin-types.js'
 import type { EdgeRunner } from '../functions/edge/types.js'
@@ -15,8 +16,8 @@ type Observe = { observe(v: number): void }
 
 export class Metrics {
   readonly registry = new Registry()
-  readonly #requests: Counter<'behavior' | 'status' | 'result'>
-  readonly #requestChildren = new Map<string, Inc>()
+  /** Requests by behavior, status and result: plain counts, given to prom-client at scrape. */
+  readonly #requestCounts = new Map<string, { labels: [string, string, string]; n: number }>()
   readonly #origin: Histogram<'origin'>
   readonly #originChildren = new Map<string, Observe>()
   readonly #fnCalls: Counter<'function' | 'event'>
@@ -31,11 +32,16 @@ export class Metrics {
   constructor(cache: CacheAdmin) {
     const registers = [this.registry]
     collectDefaultMetrics({ register: this.registry, prefix: 'edgeproxy_' })
-    this.#requests = new Counter({
+    const requestCounts = this.#requestCounts
+    new Counter({
       name: 'edgeproxy_requests_total',
       help: 'Viewer requests answered, by behavior path pattern, status and x-edge-result-type',
       labelNames: ['behavior', 'status', 'result'],
       registers,
+      collect() {
+        this.reset()
+        for (const { labels, n } of requestCounts.values()) this.labels(...labels).inc(n)
+      },
     })
     this.#origin = new Histogram({
       name: 'edgeproxy_origin_duration_seconds',
@@ -118,12 +124,9 @@ export class Metrics {
     const status = ex.res.headersSent ? ex.res.statusCode : 0
     const behavior = ex.behavior.id
     const key = `${behavior}\u0000${String(status)}\u0000${ex.resultType}`
-    let child = this.#requestChildren.get(key)
-    if (child === undefined) {
-      child = this.#requests.labels(behavior, String(status), ex.resultType)
-      this.#requestChildren.set(key, child)
-    }
-    child.inc()
+    const count = this.#requestCounts.get(key)
+    if (count !== undefined) count.n++
+    else this.#requestCounts.set(key, { labels: [behavior, String(status), ex.resultType], n: 1 })
     if (ex.originMs !== undefined && ex.origin !== undefined) {
       const id = ex.origin.id
       let h = this.#originChildren.get(id)

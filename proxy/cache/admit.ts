@@ -18,6 +18,7 @@ import { answerFromObject } from './answer.js'
 import { collectBody } from './body.js'
 import { planVary, withVary } from './vary.js'
 import { compressBody } from './compress.js'
+import { prebuiltHead } from '../prebuilt-head.js'
 import { hitHead, objectSize, type CachedObject } from './store.js'
 
 /**
@@ -150,7 +151,7 @@ function buildObject(
     lastModified: single(headers['last-modified']),
     vary,
     size: objectSize(headers, body, key),
-    hitHead: hitHead(headers, ex.dist.via.http11, ex.dist.pop),
+    ...hitHeads(status, headers, ex),
   }
 }
 
@@ -198,13 +199,19 @@ export function refreshedObject(
       ...stale,
       headers,
       staleServedUntilMs: 0,
-      hitHead: hitHead(headers, ex.dist.via.http11, ex.dist.pop),
+      ...hitHeads(stale.status, headers, ex),
     }
   }
   const refreshed = buildObject(ex, stale.status, headers, stale.body, now, decision, stale.vary)
   const object = { ...refreshed, key: stale.key, uri: stale.uri, query: stale.query }
   deps.cache.set(object, keepUntilMs(object, RETAIN_EXPIRED_SECONDS), ex.fetchStartedAtMs)
   return object
+}
+
+/** A stored object's hit head, as node's flat list and as text (design.md §1 principle 6). */
+function hitHeads(status: number, headers: Readonly<HeaderRecord>, ex: Exchange) {
+  const list = hitHead(headers, ex.dist.via.http11, ex.dist.pop)
+  return { hitHead: list, hitHeadText: prebuiltHead(status, list) }
 }
 
 function parseAge(v: string | string[] | undefined): number {

@@ -32,7 +32,7 @@ export function answerFromObject(
       status: object.status,
       headers: shared,
       body: object.body,
-      hit: { head: object.hitHead, age: ageSeconds },
+      hit: { head: object.hitHead, text: object.hitHeadText, age: ageSeconds },
     }
   }
   const headers: HeaderRecord = { ...object.headers }

@@ -42,6 +42,8 @@ export interface CachedObject {
    * A hit only adds X-Cache, Age and X-Amz-Cf-Id (design.md §1 principle 6).
    */
   readonly hitHead: readonly string[]
+  /** The same head as text, when it can be written without writeHead (prebuilt-head.ts). */
+  readonly hitHeadText: string | undefined
 }
 
 export interface CacheStore extends CacheAdmin {

@@ -45,8 +45,13 @@ export interface PendingResponse {
    * every other hit: deliver copies them before changing anything.
    */
   headers: HeaderRecord
-  /** A hit answered whole from a cached object: its prebuilt head and the Age to add. */
-  hit?: { readonly head: readonly string[]; readonly age: number }
+  /** A hit answered whole from a cached object: its prebuilt head (a list, and as text when
+   * it can be written as such) and the Age to add. */
+  hit?: {
+    readonly head: readonly string[]
+    readonly text: string | undefined
+    readonly age: number
+  }
   /** A stream (origin), bytes (generated or cached) or nothing. */
   body: Readable | Buffer | null
 }

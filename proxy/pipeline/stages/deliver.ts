@@ -12,6 +12,7 @@ import type { Exchange, PendingResponse } from '../exchange.js'
 import type { Transition } from '../states.js'
 import { viewerVia } from './via.js'
 import { discardBody } from '../../origin/discard.js'
+import { writePrebuiltHead } from '../../prebuilt-head.js'
 
 const DONE: Transition = { to: 'done' }
 
@@ -28,9 +29,13 @@ export function deliver(
   ex.headersAtMs = nowMs
   if (hit !== undefined && policy === undefined && !closing && ex.viewer.httpVersion === '1.1') {
     // The hit path: the head was built when the object was stored.
-    const head = hit.head.slice()
-    head.push('age', String(hit.age), 'x-cache', X_CACHE[ex.resultType], 'x-amz-cf-id', ex.id)
-    res.writeHead(r.status, head)
+    const xCache = X_CACHE[ex.resultType]
+    const text = hit.text
+    if (text === undefined || !writePrebuiltHead(res, r.status, text, hit.age, xCache, ex.id)) {
+      const head = hit.head.slice()
+      head.push('age', String(hit.age), 'x-cache', xCache, 'x-amz-cf-id', ex.id)
+      res.writeHead(r.status, head)
+    }
   } else {
     writeHead(ex, r, policy, closing)
   }
