@@ -26,7 +26,8 @@ export const USAGE = `usage: node dist/bench/run.js [--duration S] [--runs N] [-
                              [--warmup S] [--only name,name] [--tool autocannon|wrk]
                              [--rss-watch S]
   --duration S      seconds per measured run (default 5)
-  --runs N          measured runs per scenario, interleaved across scenarios (default 3)
+  --runs N          measured runs per scenario, interleaved across scenarios (default 3); the
+                    proxy's RSS is read after each round (issue #8 asks for no growth over 10)
   --connections C   connections of the load generator (default 50)
   --warmup S        warm-up seconds per scenario before the runs, 0 = none (default 2)
   --only a,b        run only these scenarios (the ratio needs 'baseline' among them)

@@ -1,12 +1,12 @@
 // Benchmark report (perf-baseline.md "Reported values"): per scenario the median req/s with
 // [min–max], median p50/p99, error counts, ratio to the baseline of the same batch and the
-// server's RSS; the derived issue #8 targets; an aligned table for stdout, a Markdown file and
+// server's RSS and the proxy's RSS after each round; the derived issue #8 targets; an aligned table for stdout, a Markdown file and
 // a machine-readable JSON file in bench/results/.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { LoadResult } from './load.js'
 import type { Scenario } from './scenarios.js'
-import { formatTarget, type RssTrend, type TargetCheck } from './targets.js'
+import { formatTarget, type RssRounds, type RssTrend, type TargetCheck } from './targets.js'
 
 /** One measured run: the generator's figures (load.ts) plus the runner's. */
 export interface RunResult extends LoadResult {
@@ -149,11 +149,21 @@ export function formatRssTrend(t: RssTrend): string {
   )
 }
 
-/** The aligned stdout table, one row per scenario, then the targets and each row's note. */
+/** "RSS after each round (MiB), proxy: 121.3 124.0 125.2" ('–' where /proc was unreadable). */
+export function formatRssRounds(r: RssRounds): string {
+  const values = r.bytes.map((b) => (b === null ? '–' : (b / (1024 * 1024)).toFixed(1)))
+  return `RSS after each round (MiB), ${r.target}: ${values.join(' ') || '(no rounds)'}`
+}
+
+/**
+ * The aligned stdout table, one row per scenario, then the targets, the RSS watch, the RSS
+ * after each round and each row's note.
+ */
 export function formatTable(
   summaries: readonly Summary[],
   targets: readonly TargetCheck[] = [],
   rss: RssTrend | null = null,
+  rounds: readonly RssRounds[] = [],
 ): string {
   const all = [HEAD, ...summaries.map(cells)]
   const widths = all[0]!.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)))
@@ -168,6 +178,7 @@ export function formatTable(
   if (targets.length > 0)
     out.push('', 'targets (issue #8):', ...targets.map((t) => `  ${formatTarget(t)}`))
   if (rss !== null) out.push('', formatRssTrend(rss))
+  if (rounds.length > 0) out.push('', ...rounds.map(formatRssRounds))
   out.push('', ...summaries.map((s) => `  ${s.name}: ${s.note}`))
   return out.join('\n')
 }
@@ -185,12 +196,13 @@ export interface MarkdownMeta {
 
 const escapeCell = (s: string): string => s.replace(/\|/g, '\\|')
 
-/** The Markdown report: how it was taken, the table, the targets and the notes. */
+/** The Markdown report: how it was taken, the table, the targets, the RSS and the notes. */
 export function formatMarkdown(
   meta: MarkdownMeta,
   summaries: readonly Summary[],
   targets: readonly TargetCheck[],
   rss: RssTrend | null,
+  rounds: readonly RssRounds[] = [],
 ): string {
   const lines = [
     `# edgeproxy bench ${meta.startedAt}`,
@@ -209,6 +221,7 @@ export function formatMarkdown(
     lines.push('', '## Targets (issue #8)', '', ...targets.map((t) => `- ${formatTarget(t)}`))
   }
   if (rss !== null) lines.push('', `${formatRssTrend(rss)}.`)
+  if (rounds.length > 0) lines.push('', ...rounds.map((r) => `- ${formatRssRounds(r)}`))
   lines.push(
     '',
     '## Scenarios',

@@ -1,7 +1,8 @@
 // `npm run bench`: starts the servers as child processes, drives each scenario of
-// bench/scenarios.ts with autocannon (or wrk) in interleaved rounds, optionally watches the
-// proxy's RSS under one long hit load, then prints the table with the issue #8 targets and writes
-// bench/results/<timestamp>.json and .md (bench/README.md; targets in shared perf-baseline.md).
+// bench/scenarios.ts with autocannon (or wrk) in interleaved rounds, samples the proxy's RSS
+// after every round, optionally watches it under one long hit load, then prints the table with
+// the issue #8 targets and writes bench/results/<timestamp>.json and .md (bench/README.md;
+// targets in shared perf-baseline.md).
 import { execFileSync } from 'node:child_process'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
@@ -13,7 +14,8 @@ import { formatMarkdown, formatTable, median, probeProblems, summarize } from '.
 import { writeResults, type ProbeResult, type RunResult } from './report.js'
 import { BASELINE, scenarios, type Scenario } from './scenarios.js'
 import { PROXY_CMD_ENV, repoRoot, startServers, type Server } from './servers.js'
-import { computeTargets, rssTrend, type RssSample, type RssTrend } from './targets.js'
+import { computeTargets, RSS_ROUND_TARGETS, rssRounds, rssTrend } from './targets.js'
+import type { RssSample, RssTrend } from './targets.js'
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US')
 const round1 = (n: number): number => Math.round(n * 10) / 10
@@ -117,6 +119,9 @@ async function bench(o: BenchOptions, argv: readonly string[]): Promise<number> 
   }
 
   const runs = new Map<string, RunResult[]>(selected.map((s) => [s.name, []]))
+  // The proxy servers' RSS right after each round: "no growth over ten runs of the suite".
+  const roundTargets = RSS_ROUND_TARGETS.filter((t) => servers.has(t))
+  const roundRss = new Map(roundTargets.map((t) => [t, [] as (number | null)[]]))
   for (let round = 1; round <= o.runs; round++) {
     for (const s of selected) {
       const r = await measure(round, serverOf(s), s, o)
@@ -129,7 +134,9 @@ async function bench(o: BenchOptions, argv: readonly string[]): Promise<number> 
         `round ${round}/${o.runs} ${s.name}: ${fmt(r.reqPerSec)} req/s p99 ${r.p99Ms} ms${bad}\n`,
       )
     }
+    for (const t of roundTargets) roundRss.get(t)!.push(serverRssBytes(servers.get(t)!.child.pid))
   }
+  const rounds = roundTargets.map((t) => rssRounds(t, roundRss.get(t)!))
 
   const watched = selected.find((s) => s.name === RSS_WATCH_SCENARIO)
   const rss = o.rssWatchS > 0 && watched ? await watchRss(serverOf(watched), watched, o) : null
@@ -139,8 +146,9 @@ async function bench(o: BenchOptions, argv: readonly string[]): Promise<number> 
   const summaries = selected.map((s) =>
     summarize(s, runs.get(s.name)!, probes.get(s.name) ?? null, baseMedian),
   )
-  const targets = computeTargets(new Map(summaries.map((s) => [s.name, s.reqPerSec.median])), rss)
-  process.stdout.write(`\n${formatTable(summaries, targets, rss)}\n`)
+  const medians = new Map(summaries.map((s) => [s.name, s.reqPerSec.median]))
+  const targets = computeTargets(medians, rss, rounds)
+  process.stdout.write(`\n${formatTable(summaries, targets, rss, rounds)}\n`)
   if (baseMedian === null) process.stdout.write(`(no ratio: '${BASELINE}' was not among --only)\n`)
   const meta = {
     startedAt: startedAt.toISOString(),
@@ -162,8 +170,9 @@ async function bench(o: BenchOptions, argv: readonly string[]): Promise<number> 
       scenarios: summaries,
       targets,
       rssWatch: rss,
+      rssRounds: rounds,
     },
-    formatMarkdown(meta, summaries, targets, rss),
+    formatMarkdown(meta, summaries, targets, rss, rounds),
   )
   process.stdout.write(`\nresults: ${files.json}\n         ${files.markdown}\n`)
   return summaries.some((s) => s.errors + s.timeouts + s.non2xx > 0) ? 1 : 0

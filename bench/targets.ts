@@ -1,7 +1,8 @@
 // The issue #8 targets, derived from the medians of one batch (bench/README.md, "Targets"):
 // hit vs bare node:http, miss vs the naive undici proxy, the --workers 2 gain vs the gain of a
-// 2-worker node:cluster baseline, RSS flatness over the --rss-watch run, and (issue #7) the
-// signed-URL hit vs the plain hit. Pure.
+// 2-worker node:cluster baseline, RSS flatness over the --rss-watch run, the proxy's RSS over
+// the rounds of the suite, and (issue #7) the signed-URL hit vs the plain hit. Pure.
+import type { Target } from './scenarios.js'
 
 export interface TargetCheck {
   readonly name: string
@@ -37,6 +38,19 @@ export interface RssTrend {
   readonly reqPerSec: number
 }
 
+/** The RSS of one proxy server right after each round of the suite (every selected row once). */
+export interface RssRounds {
+  /** The server sampled: one of RSS_ROUND_TARGETS. */
+  readonly target: Target
+  /** Resident bytes (all the server's processes) after round 1, 2, …; null without /proc. */
+  readonly bytes: readonly (number | null)[]
+  /** RSS after the last round ÷ after round 2 (rssRoundsGrowth); null when not measurable. */
+  readonly growth: number | null
+}
+
+/** The servers whose RSS is sampled after every round: the proxy, and the one with workers. */
+export const RSS_ROUND_TARGETS: readonly Target[] = ['proxy', 'proxy-workers']
+
 export const HIT_MIN = 0.9
 export const MISS_MIN = 0.8
 export const WORKERS_MIN = 0.9
@@ -44,6 +58,11 @@ export const WORKERS_MIN = 0.9
 export const SIGNED_MIN = 0.7
 /** RSS counts as flat when the last sample is at most 5% above the first after warm-up. */
 export const RSS_GROWTH_MAX = 1.05
+/**
+ * The proxy's RSS counts as not growing over the rounds when it is at most 5% higher after the
+ * last round than after round 2 (round 1 is the warm-up: caches fill, JIT and heap settle).
+ */
+export const RSS_ROUNDS_MAX = 1.05
 
 /** The warm-up part of an RSS watch of durationS seconds: a sixth, 1–10 s. */
 export function rssWarmupS(durationS: number): number {
@@ -84,6 +103,22 @@ export function rssTrend(
   }
 }
 
+/**
+ * RSS after the last round ÷ RSS after round 2. Null with fewer than 3 rounds (round 1 is the
+ * warm-up, so there is nothing to compare with round 2) or when either sample is missing.
+ */
+export function rssRoundsGrowth(bytes: readonly (number | null)[]): number | null {
+  if (bytes.length < 3) return null
+  const second = bytes[1] ?? null
+  const last = bytes[bytes.length - 1] ?? null
+  return second === null || last === null || !(second > 0) ? null : last / second
+}
+
+/** The series of one server's RSS after each round, with its growth. */
+export function rssRounds(target: Target, bytes: readonly (number | null)[]): RssRounds {
+  return { target, bytes, growth: rssRoundsGrowth(bytes) }
+}
+
 function check(
   name: string,
   formula: string,
@@ -96,10 +131,14 @@ function check(
   return { name, formula, op, threshold, value: ok, met }
 }
 
-/** The targets from the scenarios' median req/s (by name) and the RSS watch, if any. */
+/**
+ * The targets from the scenarios' median req/s (by name), the RSS watch, if any, and the RSS
+ * series after each round of the servers in RSS_ROUND_TARGETS that ran.
+ */
 export function computeTargets(
   medians: ReadonlyMap<string, number>,
   rss: RssTrend | null,
+  rounds: readonly RssRounds[] = [],
 ): TargetCheck[] {
   const m = (name: string): number | null => {
     const v = medians.get(name)
@@ -130,6 +169,15 @@ export function computeTargets(
       '<=',
       RSS_GROWTH_MAX,
       rss === null ? null : rss.growth,
+    ),
+    ...RSS_ROUND_TARGETS.map((target) =>
+      check(
+        target === 'proxy' ? 'RSS over rounds' : `RSS over rounds, ${target}`,
+        `${target} RSS last round / second round`,
+        '<=',
+        RSS_ROUNDS_MAX,
+        rounds.find((r) => r.target === target)?.growth ?? null,
+      ),
     ),
     check('signed hit', 'proxy-hit-signed / proxy-hit', '>=', SIGNED_MIN, signed),
   ]

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
   formatMarkdown,
+  formatRssRounds,
   formatTable,
   median,
   probeProblems,
@@ -12,7 +13,7 @@ import {
   type RunResult,
 } from '../../../bench/report.js'
 import type { Scenario } from '../../../bench/scenarios.js'
-import { computeTargets } from '../../../bench/targets.js'
+import { computeTargets, rssRounds } from '../../../bench/targets.js'
 
 const plain: Scenario = { name: 'proxy-hit', target: 'proxy', path: '/hit', note: 'n' }
 const big: Scenario = { ...plain, name: 'proxy-hit-1mb', expect: { bytes: 1048576 } }
@@ -149,5 +150,76 @@ describe('bench summary and Markdown', () => {
       out,
       /targets \(issue #8\):\n {2}cache hit: proxy-hit \/ baseline \(target ≥ 0\.90\): not measured/,
     )
+  })
+})
+
+const MIB = 1024 * 1024
+
+// [server, its RSS MiB after each round (null = unreadable), the line]
+const ROUND_LINES: readonly [
+  target: 'proxy' | 'proxy-workers',
+  mib: (number | null)[],
+  line: string,
+][] = [
+  [
+    'proxy',
+    [121, 124.04, 125.25, 125],
+    'RSS after each round (MiB), proxy: 121.0 124.0 125.3 125.0',
+  ],
+  ['proxy-workers', [250.5, null, 251], 'RSS after each round (MiB), proxy-workers: 250.5 – 251.0'],
+  ['proxy', [], 'RSS after each round (MiB), proxy: (no rounds)'],
+]
+
+describe('bench RSS after each round', () => {
+  for (const [target, mib, line] of ROUND_LINES) {
+    it(line, () => {
+      const bytes = mib.map((m) => (m === null ? null : m * MIB))
+      assert.equal(formatRssRounds(rssRounds(target, bytes)), line)
+    })
+  }
+  const rounds = [
+    rssRounds(
+      'proxy',
+      [120, 125, 126].map((m) => m * MIB),
+    ),
+    rssRounds(
+      'proxy-workers',
+      [250, 260, 300].map((m) => m * MIB),
+    ),
+  ]
+  const targets = computeTargets(new Map(), null, rounds)
+  const hit = summarize(plain, [run(1, 30_000, 120)], ok, null)
+  it('the console table shows the series and the target lines', () => {
+    const out = formatTable([hit], targets, null, rounds)
+    assert.match(
+      out,
+      /\n {2}RSS over rounds: proxy RSS last round \/ second round = 1\.01 \(target ≤ 1\.05\): met\n/,
+    )
+    assert.match(out, /RSS over rounds, proxy-workers: .* = 1\.15 \(target ≤ 1\.05\): MISSED\n/)
+    assert.match(
+      out,
+      /\n\nRSS after each round \(MiB\), proxy: 120\.0 125\.0 126\.0\nRSS after each round \(MiB\), proxy-workers: 250\.0 260\.0 300\.0\n/,
+    )
+  })
+  it('the Markdown lists the series', () => {
+    const meta = {
+      startedAt: 't',
+      commit: null,
+      node: 'v',
+      cpus: 1,
+      cpuModel: null,
+      tool: 'autocannon',
+      command: 'c',
+    }
+    const md = formatMarkdown(meta, [hit], targets, null, rounds)
+    assert.ok(md.includes('\n- RSS over rounds: proxy RSS last round / second round = 1.01'))
+    assert.ok(
+      md.includes(
+        '\n\n- RSS after each round (MiB), proxy: 120.0 125.0 126.0\n' +
+          '- RSS after each round (MiB), proxy-workers: 250.0 260.0 300.0\n',
+      ),
+    )
+    assert.ok(!formatMarkdown(meta, [hit], targets, null).includes('after each round'))
+    assert.ok(!formatTable([hit], targets).includes('after each round (MiB)'))
   })
 })

@@ -1,9 +1,12 @@
-// bench/targets.ts: the issue #8 targets from a batch's medians, and the RSS watch trend.
+// bench/targets.ts: the issue #8 targets from a batch's medians, the RSS watch trend and the
+// proxy's RSS over the rounds.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
   computeTargets,
   formatTarget,
+  rssRounds,
+  rssRoundsGrowth,
   rssTrend,
   rssWarmupS,
   type RssSample,
@@ -79,7 +82,15 @@ describe('bench targets', () => {
       const t = computeTargets(new Map(Object.entries(medians)), null)
       assert.deepEqual(
         t.map((x) => x.name),
-        ['cache hit', 'miss', 'workers gain', 'RSS flat', 'signed hit'],
+        [
+          'cache hit',
+          'miss',
+          'workers gain',
+          'RSS flat',
+          'RSS over rounds',
+          'RSS over rounds, proxy-workers',
+          'signed hit',
+        ],
       )
       expected.forEach((e, i) => {
         const got = t[i]!
@@ -92,6 +103,8 @@ describe('bench targets', () => {
         }
       })
       assert.equal(t[3]!.met, null)
+      assert.equal(t[4]!.met, null)
+      assert.equal(t[5]!.met, null)
     })
   }
   const signed: [string, Record<string, number>, boolean | null][] = [
@@ -109,7 +122,7 @@ describe('bench targets', () => {
   ]
   for (const [name, medians, met] of signed) {
     it(name, () => {
-      const t = computeTargets(new Map(Object.entries(medians)), null)[4]!
+      const t = computeTargets(new Map(Object.entries(medians)), null)[6]!
       assert.equal(t.name, 'signed hit')
       assert.equal(t.met, met)
     })
@@ -168,5 +181,83 @@ describe('bench RSS watch', () => {
       null,
     )
     assert.equal(rssTrend([], 60, 1), null)
+  })
+})
+
+// [name, RSS MiB after each round (null = unreadable), last ÷ second round or null]
+const ROUNDS: readonly [name: string, mib: readonly (number | null)[], growth: number | null][] = [
+  ['round 1 is warm-up: a climb there does not count', [100, 130, 131, 130, 132], 132 / 130],
+  ['flat after round 2', [120, 125, 125, 125], 1],
+  ['shrinking', [120, 140, 130], 130 / 140],
+  ['growing by 10% from round 2', [100, 110, 115, 121], 1.1],
+  [
+    'ten rounds: only the second and the last count',
+    [90, 100, 120, 99, 98, 97, 96, 95, 94, 104],
+    1.04,
+  ],
+  ['three rounds are the fewest', [100, 100, 103], 1.03],
+  ['two rounds: nothing after round 2', [100, 120], null],
+  ['one round', [100], null],
+  ['no rounds', [], null],
+  ['round 2 unreadable', [100, null, 110], null],
+  ['last round unreadable', [100, 100, null], null],
+  ['a middle round unreadable is fine', [100, 100, null, 102], 1.02],
+  ['a zero at round 2 (no process left) is not measured', [100, 0, 100], null],
+]
+
+describe('bench RSS over rounds', () => {
+  for (const [name, mib, growth] of ROUNDS) {
+    it(name, () => {
+      const bytes = mib.map((m) => (m === null ? null : m * MIB))
+      const got = rssRoundsGrowth(bytes)
+      if (growth === null) assert.equal(got, null)
+      else assert.ok(got !== null && Math.abs(got - growth) < 1e-9, `${got}`)
+      assert.deepEqual(rssRounds('proxy', bytes), { target: 'proxy', bytes, growth: got })
+    })
+  }
+
+  // [name, rounds per server, [proxy, proxy-workers] met (null = not measured)]
+  const MET: readonly [
+    name: string,
+    rounds: Partial<Record<'proxy' | 'proxy-workers', readonly number[]>>,
+    met: readonly [boolean | null, boolean | null],
+  ][] = [
+    ['both flat', { proxy: [100, 120, 126], 'proxy-workers': [250, 280, 290] }, [true, true]],
+    ['5% exactly is met', { proxy: [100, 100, 105] }, [true, null]],
+    [
+      'the proxy grows, the workers do not',
+      { proxy: [100, 100, 106], 'proxy-workers': [1, 1, 1] },
+      [false, true],
+    ],
+    ['only the workers server ran', { 'proxy-workers': [250, 250, 300] }, [null, false]],
+    ['too few rounds', { proxy: [100, 100] }, [null, null]],
+    ['no proxy server', {}, [null, null]],
+  ]
+  for (const [name, byTarget, met] of MET) {
+    it(`targets: ${name}`, () => {
+      const rounds = Object.entries(byTarget).map(([target, mib]) =>
+        rssRounds(
+          target as 'proxy' | 'proxy-workers',
+          mib.map((m) => m * MIB),
+        ),
+      )
+      const t = computeTargets(new Map(), null, rounds)
+      const proxy = t.find((x) => x.name === 'RSS over rounds')!
+      const workers = t.find((x) => x.name === 'RSS over rounds, proxy-workers')!
+      assert.deepEqual([proxy.met, workers.met], met)
+    })
+  }
+
+  it('formats the target lines', () => {
+    const t = computeTargets(new Map(), null, [
+      rssRounds(
+        'proxy',
+        [100, 100, 103].map((m) => m * MIB),
+      ),
+    ])
+    assert.deepEqual(t.filter((x) => x.name.startsWith('RSS over rounds')).map(formatTarget), [
+      'RSS over rounds: proxy RSS last round / second round = 1.03 (target ≤ 1.05): met',
+      'RSS over rounds, proxy-workers: proxy-workers RSS last round / second round (target ≤ 1.05): not measured',
+    ])
   })
 })
