@@ -166,7 +166,8 @@ function entries(
   withAttributes: boolean,
 ): Map<string, Item[]> {
   const out = new Map<string, Item[]>()
-  if (value === undefined) {
+  // Missing, or the event's own object returned unread (see withParts() in runtime.ts).
+  if (value === undefined || value === original) {
     for (const [n, e] of Object.entries(original)) out.set(n, itemsOf(e))
     return out
   }
