@@ -17,16 +17,22 @@ const reflectDefine = Reflect.defineProperty
 const split = String.prototype.split
 const strIndexOf = String.prototype.indexOf
 const strSlice = String.prototype.slice
-const wmGet = WeakMap.prototype.get
-const wmHas = WeakMap.prototype.has
-const wmSet = WeakMap.prototype.set
 function dataProp(obj, name, v) {
   defineProperty(obj, name, { value: v, writable: true, enumerable: true, configurable: true })
 }
 
-// Each object with lazy properties (the event, its request, its response) → the event's
-// fields: the split compact text, or [part JSON] for the JSON form.
-const lazyFields = new WeakMap()
+// Each object with lazy properties (the event, its request, its response) carries the event's
+// fields — the split compact text, or [part JSON] for the JSON form — in a private field: the
+// function cannot see it, and it goes with the object (as WeakMap keys, the objects cost the
+// GC work that showed in the tail latency).
+class Stampable { constructor(o) { return o } }
+class WithFields extends Stampable {
+  #fields
+  constructor(o, f) { super(o); this.#fields = f }
+  static of(o) { return typeof o === 'object' && o !== null && #fields in o ? o.#fields : undefined }
+}
+function keepFields(o, f) { new WithFields(o, f) }
+const fieldsOf = WithFields.of
 // The current event's request (viewer-request) or response (viewer-response). When the handler
 // returns it, finish() stringifies it with serializing set to it: a part the function never
 // read becomes a placeholder 0 and its PARTS bit in 'omitted', and the host puts the event's
@@ -40,7 +46,7 @@ let omitted = 0
 // The lazy object whose accessor runs for o, an object inheriting it: a prototype of o.
 function lazyOwner(o) {
   while (typeof o === 'object' && o !== null) {
-    if (apply(wmHas, lazyFields, [o])) return o
+    if (fieldsOf(o) !== undefined) return o
     o = getPrototypeOf(o)
   }
   return undefined
@@ -59,11 +65,11 @@ function lazyProp(name, slot, make, bit) {
   return {
     get: function () {
       let owner = this
-      let f = apply(wmGet, lazyFields, [owner])
+      let f = fieldsOf(owner)
       if (f === undefined) {
         owner = lazyOwner(this)
         if (owner === undefined) return undefined
-        f = apply(wmGet, lazyFields, [owner])
+        f = fieldsOf(owner)
       }
       const s = f[slot]
       if (typeof s !== 'string') return s.v
@@ -77,7 +83,7 @@ function lazyProp(name, slot, make, bit) {
     },
     set: function (v) {
       // On an object inheriting the accessor, assignment makes an own property.
-      const f = apply(wmGet, lazyFields, [this])
+      const f = fieldsOf(this)
       if (f === undefined) dataProp(this, name, v)
       else settle(this, name, f, slot, v, true)
     },
@@ -90,7 +96,7 @@ function jsonOf(s) { return jsonParse(s) }
 function lazyRequest(f) {
   const request = { method: f[${F.method}], uri: f[${F.uri}] }
   defineProperties(request, REQUEST_PARTS)
-  apply(wmSet, lazyFields, [request, f])
+  keepFields(request, f)
   return request
 }
 function requestOf(s, f) { return lazyRequest(f) }
@@ -133,10 +139,10 @@ function compactEvent(text) {
     ? { statusCode: statusCode, statusDescription: f[${F.statusDescription}] }
     : { statusCode: statusCode }
   defineProperties(response, RESPONSE_PARTS)
-  apply(wmSet, lazyFields, [response, f])
+  keepFields(response, f)
   const ev = { version: f[${F.version}], context: context, viewer: viewer, request: 0, response: response }
   defineProperty(ev, 'request', LAZY_REQUEST)
-  apply(wmSet, lazyFields, [ev, f])
+  keepFields(ev, f)
   ownRoot = response
   return ev
 }
@@ -152,7 +158,7 @@ function jsonEvent(text) {
   ownRoot = undefined
   if (b < 0) return jsonParse(apply(strSlice, text, [a + 1]))
   const ev = jsonParse(apply(strSlice, text, [a + 1, b]))
-  apply(wmSet, lazyFields, [ev, [apply(strSlice, text, [b + 1])]])
+  keepFields(ev, [apply(strSlice, text, [b + 1])])
   defineProperty(ev, text[0] === 'q' ? 'request' : 'response', text[0] === 'q' ? JSON_REQUEST : JSON_RESPONSE)
   return ev
 }
