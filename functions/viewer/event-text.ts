@@ -25,19 +25,24 @@ export const FIELDS = {
   eventType: 6,
   requestId: 7,
   ip: 8,
+} as const
+
+/** Then, in a viewer-request event: */
+export const REQUEST_FIELDS = {
   method: 9,
   uri: 10,
-  /** Empty in viewer-request, as is statusDescription. */
-  statusCode: 11,
-  statusDescription: 12,
-  querystring: 13,
-  headers: 14,
-  cookies: 15,
-  // viewer-response only:
-  responseHeaders: 16,
-  responseCookies: 17,
-  /** Sent empty: the slot where the driver keeps the request it builds on first access. */
-  request: 18,
+  querystring: 11,
+  headers: 12,
+  cookies: 13,
+} as const
+
+/** Or, in a viewer-response event (`request` is the request's JSON, as in the JSON form): */
+export const RESPONSE_FIELDS = {
+  statusCode: 9,
+  statusDescription: 10,
+  request: 11,
+  headers: 12,
+  cookies: 13,
 } as const
 
 /** Bits naming the parts of the returned request/response the driver left out (see finish()
@@ -97,10 +102,10 @@ const CONTEXT_BITS = [PRESENT.distributionDomainName, PRESENT.distributionId, 0,
  * 'c' and the compact fields, or undefined when the event does not have the shape event.ts
  * builds: exactly its keys in its order (context keys other than eventType, and
  * statusDescription, may be missing), eventType matching the presence of a response, strings
- * where it has strings, a finite statusCode, and querystring/headers/cookies made of plain
- * objects, arrays and strings only — JSON data, which the host can hand back unchanged for a
- * part the function returns unread (see withParts() in runtime.ts). Each part travels as its
- * JSON.
+ * where it has strings and a finite statusCode. The parts travel as JSON. Those the function
+ * may return unread (the request's in viewer-request, the response's in viewer-response) must
+ * be JSON data — plain objects, arrays and strings — so that the host can hand the original
+ * back for one (see withParts() in runtime.ts).
  */
 export function compactEventText(event: CfEvent, nowMs: number): string | undefined {
   const e = event as unknown
@@ -108,28 +113,27 @@ export function compactEventText(event: CfEvent, nowMs: number): string | undefi
   const response = hasKeys(e, RESPONSE_EVENT)
   if (!response && !hasKeys(e, REQUEST_EVENT)) return undefined
   const { version, context, viewer, request } = e
-  if (!isPlain(viewer) || !hasKeys(viewer, VIEWER_KEYS)) return undefined
-  if (!isPlain(request) || !hasKeys(request, REQUEST_KEYS)) return undefined
-  if (!isPlain(context)) return undefined
+  if (!isPlain(viewer) || !hasKeys(viewer, VIEWER_KEYS) || !isPlain(context)) return undefined
   if (context['eventType'] !== (response ? 'viewer-response' : 'viewer-request')) return undefined
   const keys = Object.keys(context)
   let present = 0
   let next = 0
-  const fields: unknown[] = ['c', String(nowMs), '', version]
+  const strings: unknown[] = ['c', String(nowMs), '', version]
   for (let i = 0; i < CONTEXT_KEYS.length; i++) {
     const key = CONTEXT_KEYS[i]!
     if (keys[next] !== key) {
-      fields.push('')
+      strings.push('')
       continue
     }
-    fields.push(context[key])
+    strings.push(context[key])
     present |= CONTEXT_BITS[i]!
     next++
   }
   // Left over: a key of another name, or out of order.
   if (next !== keys.length) return undefined
-  fields.push(viewer['ip'], request['method'], request['uri'])
-  const parts = [request['querystring'], request['headers'], request['cookies']]
+  strings.push(viewer['ip'])
+  let json = ''
+  let parts: unknown[]
   if (response) {
     const res = e['response']
     if (!isPlain(res)) return undefined
@@ -138,19 +142,23 @@ export function compactEventText(event: CfEvent, nowMs: number): string | undefi
     const status = res['statusCode']
     if (typeof status !== 'number' || !Number.isFinite(status)) return undefined
     if (described) present |= PRESENT.statusDescription
-    fields.push(String(status), described ? res['statusDescription'] : '')
-    parts.push(res['headers'], res['cookies'])
+    strings.push(String(status), described ? res['statusDescription'] : '')
+    const requestJson = JSON.stringify(request) as string | undefined
+    if (requestJson === undefined) return undefined
+    json = FIELD + requestJson
+    parts = [res['headers'], res['cookies']]
   } else {
-    fields.push('', '')
+    if (!isPlain(request) || !hasKeys(request, REQUEST_KEYS)) return undefined
+    strings.push(request['method'], request['uri'])
+    parts = [request['querystring'], request['headers'], request['cookies']]
   }
-  fields[FIELDS.present] = String(present)
-  for (const f of fields) if (typeof f !== 'string') return undefined
-  if (UNSAFE.test(fields.join(''))) return undefined
+  strings[FIELDS.present] = String(present)
+  for (const s of strings) if (typeof s !== 'string') return undefined
+  if (UNSAFE.test(strings.join(''))) return undefined
   for (const p of parts) if (!isPlain(p) || !isData(p)) return undefined
-  let text = fields.join(FIELD)
+  let text = strings.join(FIELD) + json
   for (const p of parts) text += FIELD + JSON.stringify(p)
-  // A viewer-response event ends with the request's slot, empty.
-  return response ? text + FIELD : text
+  return text
 }
 
 /** JSON data: plain objects, arrays and strings. */

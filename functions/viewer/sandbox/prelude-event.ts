@@ -1,11 +1,13 @@
 // Sandbox prelude, part 5 (spec §7.2 event, §7.1 cost): reads the event text of
 // ../event-text.ts into the event object the handler gets. The compact form is split into
-// object literals; querystring, headers and cookies (and, in viewer-response, the whole
-// request) stay JSON text behind lazy accessors until first read. The JSON form is parsed,
-// with its one lazy part. Runs inside QuickJS; not type-checked.
-import { FIELD, FIELDS, PARTS, PRESENT } from '../event-text.js'
+// object literals; querystring, headers and cookies (in viewer-response, the response's, and
+// the whole request) stay JSON text behind lazy accessors until first read. The JSON form is
+// parsed, with its one lazy part. Runs inside QuickJS; not type-checked.
+import { FIELD, FIELDS, PARTS, PRESENT, REQUEST_FIELDS, RESPONSE_FIELDS } from '../event-text.js'
 
 const F = FIELDS
+const Q = REQUEST_FIELDS
+const S = RESPONSE_FIELDS
 const P = PRESENT
 const ALL_CONTEXT = P.distributionDomainName | P.distributionId | P.requestId
 const str = JSON.stringify
@@ -59,9 +61,9 @@ function settle(owner, name, f, slot, v, assigning) {
   if (assigning && isFrozen(owner)) throw new OTypeError("'" + name + "' is read-only")
   f[slot] = { v: v }
 }
-// The descriptor of a lazy property: make(text, fields) builds its value from field 'slot';
+// The descriptor of a lazy property: its value is the JSON in field 'slot' of the fields;
 // bit: its PARTS bit, 0 for a property never left out.
-function lazyProp(name, slot, make, bit) {
+function lazyProp(name, slot, bit) {
   return {
     get: function () {
       let owner = this
@@ -77,7 +79,7 @@ function lazyProp(name, slot, make, bit) {
         omitted |= bit
         return 0
       }
-      const v = make(s, f)
+      const v = jsonParse(s)
       settle(owner, name, f, slot, v, false)
       return v
     },
@@ -92,24 +94,16 @@ function lazyProp(name, slot, make, bit) {
   }
 }
 
-function jsonOf(s) { return jsonParse(s) }
-function lazyRequest(f) {
-  const request = { method: f[${F.method}], uri: f[${F.uri}] }
-  defineProperties(request, REQUEST_PARTS)
-  keepFields(request, f)
-  return request
-}
-function requestOf(s, f) { return lazyRequest(f) }
 const REQUEST_PARTS = {
-  querystring: lazyProp('querystring', ${F.querystring}, jsonOf, ${PARTS.querystring}),
-  headers: lazyProp('headers', ${F.headers}, jsonOf, ${PARTS.headers}),
-  cookies: lazyProp('cookies', ${F.cookies}, jsonOf, ${PARTS.cookies}),
+  querystring: lazyProp('querystring', ${Q.querystring}, ${PARTS.querystring}),
+  headers: lazyProp('headers', ${Q.headers}, ${PARTS.headers}),
+  cookies: lazyProp('cookies', ${Q.cookies}, ${PARTS.cookies}),
 }
 const RESPONSE_PARTS = {
-  headers: lazyProp('headers', ${F.responseHeaders}, jsonOf, ${PARTS.headers}),
-  cookies: lazyProp('cookies', ${F.responseCookies}, jsonOf, ${PARTS.cookies}),
+  headers: lazyProp('headers', ${S.headers}, ${PARTS.headers}),
+  cookies: lazyProp('cookies', ${S.cookies}, ${PARTS.cookies}),
 }
-const LAZY_REQUEST = lazyProp('request', ${F.request}, requestOf, 0)
+const LAZY_REQUEST = lazyProp('request', ${S.request}, 0)
 
 function contextOf(f, present) {
   if ((present & ${ALL_CONTEXT}) === ${ALL_CONTEXT}) {
@@ -129,14 +123,16 @@ function compactEvent(text) {
   const present = +f[${F.present}]
   const context = contextOf(f, present)
   const viewer = { ip: f[${F.ip}] }
-  if (f.length === ${F.responseHeaders}) {
-    const request = lazyRequest(f)
+  if (f[${F.eventType}] === 'viewer-request') {
+    const request = { method: f[${Q.method}], uri: f[${Q.uri}] }
+    defineProperties(request, REQUEST_PARTS)
+    keepFields(request, f)
     ownRoot = request
     return { version: f[${F.version}], context: context, viewer: viewer, request: request }
   }
-  const statusCode = +f[${F.statusCode}]
+  const statusCode = +f[${S.statusCode}]
   const response = present & ${P.statusDescription}
-    ? { statusCode: statusCode, statusDescription: f[${F.statusDescription}] }
+    ? { statusCode: statusCode, statusDescription: f[${S.statusDescription}] }
     : { statusCode: statusCode }
   defineProperties(response, RESPONSE_PARTS)
   keepFields(response, f)
@@ -149,8 +145,8 @@ function compactEvent(text) {
 
 // The JSON form: the event, and the lazy part parsed on first access (its placeholder keeps
 // the key order).
-const JSON_REQUEST = lazyProp('request', 0, jsonOf, 0)
-const JSON_RESPONSE = lazyProp('response', 0, jsonOf, 0)
+const JSON_REQUEST = lazyProp('request', 0, 0)
+const JSON_RESPONSE = lazyProp('response', 0, 0)
 function jsonEvent(text) {
   const a = apply(strIndexOf, text, ['\n'])
   const b = apply(strIndexOf, text, ['\n', a + 1])

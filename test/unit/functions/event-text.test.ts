@@ -71,8 +71,11 @@ function viaJson(code: string, event: CfEvent): unknown {
       assert.equal(vm.drainJobs(), undefined)
       res = vm.call('poll', 0)
     }
-    if (!('out' in res) || !res.out.startsWith('R0')) assert.fail(`JSON: ${JSON.stringify(res)}`)
-    return JSON.parse(res.out.slice(2))
+    if (!('out' in res)) assert.fail(`JSON: ${res.err}`)
+    if (res.out.startsWith('R0')) return JSON.parse(res.out.slice(2))
+    const answer = JSON.parse(res.out) as { ok: number; r: unknown; p: number }
+    assert.deepEqual([answer.ok, answer.p], [1, 0])
+    return answer.r
   } finally {
     vm.dispose()
   }
@@ -140,6 +143,7 @@ describe('compact event: what the function sees and returns equals the JSON form
       'const o = Object.create(e.request); const h = o.headers; o.cookies = 1; return [h, Object.keys(o), e.request.cookies, h === e.request.headers]',
     ],
     ['an async handler', 'await null; return e.request'],
+    ['with a log line (the answer with logs)', "console.log('x'); return e.request"],
     [
       'descriptors after a read',
       "e.request.headers; return Object.getOwnPropertyDescriptor(e.request, 'headers').writable",
@@ -162,6 +166,10 @@ describe('compact event: what the function sees and returns equals the JSON form
     ['the request read', 'return [e.request, JSON.stringify(e)]'],
     ['the request returned', 'return e.request'],
     ['keys', 'return [Object.keys(e), Object.keys(e.response), Object.keys(e.request)]'],
+    [
+      'a frozen event and response',
+      'Object.freeze(e); Object.freeze(e.response); return [e.request === e.request, e.request.headers, e.response]',
+    ],
   ]
   for (const [name, body] of responseRows) {
     it(`viewer-response: ${name}`, () => {
@@ -256,6 +264,14 @@ describe('compact event: which events take it', () => {
         e.request.headers['x-odd'] = { value: '\0\x1c\x1d\x1e\x1f 😀 \ud800' }
         return e
       },
+      true,
+    ],
+    [
+      'viewer-response: a request of another shape, with NUL and surrogates (JSON there)',
+      () => ({
+        ...responseEvent(),
+        request: { uri: '/\0😀\ud800', method: 'GET', extra: [1, null], headers: {} },
+      }),
       true,
     ],
     ['NUL in the uri', () => ({ ...base(), request: { ...base().request, uri: '/a\0' } }), false],
