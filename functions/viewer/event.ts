@@ -47,7 +47,7 @@ export function viewerResponseEvent(
     if (name === 'set-cookie') {
       for (const v of values) addResponseCookie(cookies, v)
     } else {
-      headers[name] = entryOf(values)
+      put(headers, name, entryOf(values))
     }
   }
   const res: CfResponse = {
@@ -79,7 +79,7 @@ function requestOf(input: ViewerRequestInput): CfRequest {
   const cookieLines: string[] = []
   for (const [name, values] of headerLines(input.headers, input.rawHeaders)) {
     if (name === 'cookie') cookieLines.push(...values)
-    else headers[name] = entryOf(values)
+    else put(headers, name, entryOf(values))
   }
   return {
     method: input.method,
@@ -122,6 +122,25 @@ function headerLines(
   return out
 }
 
+// Names are data: `__proto__` becomes an own entry (JSON.parse makes it one too) and a name
+// like `constructor` never finds Object.prototype's.
+export function own<T>(record: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(record, name) ? record[name] : undefined
+}
+
+export function put<T>(record: Record<string, T>, name: string, value: T): void {
+  if (name === '__proto__') {
+    Object.defineProperty(record, name, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    })
+  } else {
+    record[name] = value
+  }
+}
+
 function entryOf(values: readonly string[]): CfValue {
   const first = values[0] ?? ''
   return values.length > 1
@@ -130,9 +149,9 @@ function entryOf(values: readonly string[]): CfValue {
 }
 
 function addEntry(record: Record<string, CfValue>, name: string, value: string): void {
-  const existing = record[name]
+  const existing = own(record, name)
   if (existing === undefined) {
-    record[name] = { value }
+    put(record, name, { value })
   } else {
     existing.multiValue ??= [{ value: existing.value }]
     existing.multiValue.push({ value })
@@ -173,9 +192,9 @@ function addResponseCookie(cookies: Record<string, CfResponseCookie>, line: stri
   const value = eq < 0 ? '' : pair.slice(eq + 1).trim()
   const attributes = semi < 0 ? undefined : line.slice(semi + 1).trim()
   const item = attributes === undefined ? { value } : { value, attributes }
-  const existing = cookies[name]
+  const existing = own(cookies, name)
   if (existing === undefined) {
-    cookies[name] = { ...item }
+    put(cookies, name, { ...item })
   } else {
     existing.multiValue ??= [
       existing.attributes === undefined

@@ -2,6 +2,7 @@
 // §7.3 return values, §7.6 errors, §8.5 header restrictions). The value is untrusted: anything
 // malformed becomes { kind: 'invalid', reason } (a 502 at the edge), never an exception.
 import type { HeaderRecord } from '../../proxy/http-types.js'
+import { own, put } from './event.js'
 import {
   isDisallowedHeader,
   isValidHeaderName,
@@ -165,13 +166,14 @@ function entries(
   withAttributes: boolean,
 ): Map<string, Item[]> {
   const out = new Map<string, Item[]>()
-  if (value === undefined) {
+  // Missing, or the event's own object returned unread (see withParts() in runtime.ts).
+  if (value === undefined || value === original) {
     for (const [n, e] of Object.entries(original)) out.set(n, itemsOf(e))
     return out
   }
   for (const [name, entry] of Object.entries(asObject(value, what))) {
     if (entry === undefined) continue
-    const items = resolve(entry, original[name], `${what}.${name}`, withAttributes)
+    const items = resolve(entry, own(original, name), `${what}.${name}`, withAttributes)
     if (items.length > 0) out.set(name, items)
   }
   return out
@@ -265,8 +267,7 @@ function body(value: unknown): Buffer | undefined {
 function toRecord(lists: ReadonlyMap<string, readonly string[]>): HeaderRecord {
   const out: HeaderRecord = {}
   for (const [name, values] of lists) {
-    if (values.length === 1) out[name] = values[0]!
-    else if (values.length > 1) out[name] = [...values]
+    if (values.length > 0) put(out, name, values.length === 1 ? values[0]! : [...values])
   }
   return out
 }

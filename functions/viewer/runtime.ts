@@ -1,10 +1,12 @@
 // The CloudFront Functions runtime (spec §7.1, §7.6) on QuickJS: compile once per function
 // (one runtime + context, reused), invoke per request with an execution budget, a memory
-// limit and JSON marshalling in and out; §7.3 validation of the result is the caller's.
+// limit, the event in as text (event-text.ts) and the result out as JSON; §7.3 validation of
+// the result is the caller's.
 
 import { Buffer } from 'node:buffer'
 import { performance } from 'node:perf_hooks'
 import { getQuickJS, type QuickJSWASMModule } from 'quickjs-emscripten'
+import { eventText, PARTS } from './event-text.js'
 import { Vm, type Clock } from './sandbox/vm.js'
 import {
   FunctionCompileError,
@@ -31,31 +33,24 @@ export async function initViewerRuntime(): Promise<void> {
 }
 
 type VmAnswer =
-  | { ok: 1; r: unknown; l: string[]; o: OriginSelection[] }
+  | { ok: 1; r: unknown; p: number; l: string[]; o: OriginSelection[] }
   | { ok: 0; k: 'exception' | 'memory'; m: string; l: string[] }
 
 const MEMORY_TEXT = /out of memory|stack overflow/
+const PART_BITS = Object.entries(PARTS)
 
-/** The event as the driver takes it (see invoke() in sandbox/prelude.ts): a letter naming the
- * lazily parsed part ('q' request, 's' response, '-' none) and the invocation start in ms (the
- * frozen Date), '\n', the event's JSON with the lazy part as a placeholder 0, then '\n' and
- * the lazy part's JSON. A viewer-response function usually reads only the response, a
- * viewer-request one the request: that one is parsed with the rest of the event. */
-function eventText(event: CfEvent, nowMs: number): string {
-  const { version, context, viewer, request, response } = event
-  if (response === undefined) {
-    return `-${String(nowMs)}\n${JSON.stringify({ version, context, viewer, request })}`
-  }
-  const lazyRequest =
-    (context as { eventType?: unknown } | undefined)?.eventType === 'viewer-response'
-  const lazy = JSON.stringify(lazyRequest ? request : response) as string | undefined
-  if (lazy === undefined) {
-    return `-${String(nowMs)}\n${JSON.stringify({ version, context, viewer, request, response })}`
-  }
-  const eager = lazyRequest
-    ? JSON.stringify({ version, context, viewer, request: 0, response })
-    : JSON.stringify({ version, context, viewer, request, response: 0 })
-  return `${lazyRequest ? 'q' : 's'}${String(nowMs)}\n${eager}\n${lazy}`
+/**
+ * The result with the parts the driver left out (PARTS bits; each a placeholder 0 in its
+ * place) set back to the event's own objects: they are the parts the function returned
+ * unread, so the result is the value it returned.
+ */
+function withParts(result: unknown, parts: number, event: CfEvent): unknown {
+  if (parts === 0) return result
+  // The compact text makes the response the own object in viewer-response (see ownRoot).
+  const own = (event.response ?? event.request) as unknown as Record<string, unknown>
+  const r = result as Record<string, unknown>
+  for (const [name, bit] of PART_BITS) if ((parts & bit) !== 0) r[name] = own[name]
+  return r
 }
 
 /** Compiles a function; throws FunctionCompileError (size, syntax, top-level error, no handler). */
@@ -98,13 +93,13 @@ class CompiledFunction implements ViewerFunction {
       return { ok: false, error: 'exception', message, logs: [], computeUtilization: 0 }
     }
     const start = performance.now()
-    const json = eventText(event, Date.now())
+    const text = eventText(event, Date.now())
     const clock = this.clock
     clock.fired = false
     clock.overdue = 0
     clock.deadline = start + this.budgetMs
     try {
-      let res = vm.call('invoke', json)
+      let res = vm.call('invoke', text)
       if ('out' in res) {
         const jobErr = vm.drainJobs()
         if (jobErr !== undefined) res = { err: jobErr }
@@ -120,8 +115,8 @@ class CompiledFunction implements ViewerFunction {
       }
       const out = res.out
       if (out.charCodeAt(0) === 82) {
-        // 'R' + the result's JSON: no logs, no origin selections.
-        const result: unknown = JSON.parse(out.slice(1))
+        // 'R', the parts left out, the result's JSON: no logs, no origin selections.
+        const result = withParts(JSON.parse(out.slice(2)), out.charCodeAt(1) - 48, event)
         const utilization = Math.min(100, this.utilization(start))
         return { ok: true, result, logs: [], computeUtilization: utilization, originSelections: [] }
       }
@@ -130,7 +125,7 @@ class CompiledFunction implements ViewerFunction {
       const utilization = Math.min(100, this.utilization(start))
       return {
         ok: true,
-        result: answer.r,
+        result: withParts(answer.r, answer.p, event),
         logs: answer.l,
         computeUtilization: utilization,
         originSelections: answer.o,

@@ -56,7 +56,8 @@ export type OriginSelection =
       readonly statusCodes: readonly number[]
     }
 
-/** One run of a function. `result` is the handler's return value, not yet validated. */
+/** One run of a function. `result` is the handler's return value, not yet validated; parts of
+ * the event's request/response it returned unread are the event's own objects. */
 export type Invocation =
   | {
       readonly ok: true

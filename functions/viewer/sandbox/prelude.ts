@@ -7,6 +7,7 @@
 import { PRELUDE_BUFFER } from './prelude-buffer.js'
 import { PRELUDE_CLOUDFRONT } from './prelude-cloudfront.js'
 import { PRELUDE_CORE } from './prelude-core.js'
+import { PRELUDE_EVENT } from './prelude-event.js'
 import { PRELUDE_MODULES } from './prelude-modules.js'
 
 const PRELUDE_DRIVER = String.raw`
@@ -60,43 +61,21 @@ function errorKind(e) {
 function fail(e) {
   return '{"ok":0,"k":"' + errorKind(e) + '","m":' + jsonStringify(errorText(e)) + ',"l":[' + logBuf + ']}'
 }
-// With no logs and no origin selections (the common case) the answer is 'R' + the result's
-// JSON, which the host reads without the envelope.
+// With no logs and no origin selections (the common case) the answer is 'R', the digit of
+// the parts left out ('omitted', see ownRoot in prelude-event.ts) and the result's JSON,
+// which the host reads without the envelope. The returned object is stringified as plain
+// data — no parts left out — when it has its own toJSON or another prototype.
 function finish(v) {
   let body
-  try { body = safeStringify(v) } catch (e) { return fail(e) }
-  if (logCount === 0 && originCount === 0) return 'R' + body
-  return '{"ok":1,"r":' + body + ',"l":[' + logBuf + '],"o":[' + originBuf + ']}'
+  omitted = 0
+  serializing =
+    ownRoot !== undefined && v === ownRoot && !hasOwn(v, 'toJSON') && getPrototypeOf(v) === ObjectProto ? v : undefined
+  try { body = safeStringify(v) } catch (e) { return fail(e) } finally { serializing = undefined }
+  if (logCount === 0 && originCount === 0) return 'R' + omitted + body
+  return '{"ok":1,"r":' + body + ',"p":' + omitted + ',"l":[' + logBuf + '],"o":[' + originBuf + ']}'
 }
 function onSettled(v) { settled = finish(v) }
 function onRejected(e) { settled = fail(e) }
-// The event arrives as one text: a letter naming the lazy part ('q' request, 's' response,
-// '-' none) and Date's now, then a newline, the event's JSON (the lazy part, if any, as a
-// placeholder 0 that keeps its key order), then a newline and the lazy part's JSON (JSON never
-// holds a raw newline). The lazy part is parsed on first access (shared accessors; its text
-// kept per event in a WeakMap), so a viewer-response function that never reads the request
-// does not pay for it.
-const requestTexts = new WeakMap()
-const responseTexts = new WeakMap()
-const wmGet = WeakMap.prototype.get
-const wmSet = WeakMap.prototype.set
-function dataProp(obj, name, v) {
-  defineProperty(obj, name, { value: v, writable: true, enumerable: true, configurable: true })
-}
-function lazyGetter(name, texts) {
-  return {
-    get: function () {
-      const v = jsonParse(apply(wmGet, texts, [this]))
-      dataProp(this, name, v)
-      return v
-    },
-    set: function (v) { dataProp(this, name, v) },
-    enumerable: true,
-    configurable: true,
-  }
-}
-const REQUEST_PROP = lazyGetter('request', requestTexts)
-const RESPONSE_PROP = lazyGetter('response', responseTexts)
 function invoke(eventText) {
   logBuf = ''
   logCount = 0
@@ -107,22 +86,7 @@ function invoke(eventText) {
   if (byteStrings.size > 0) byteStrings = new OSet()
   let r
   try {
-    const a = eventText.indexOf('\n')
-    const b = eventText.indexOf('\n', a + 1)
-    nowMs = +eventText.slice(1, a)
-    let ev
-    if (b < 0) {
-      ev = jsonParse(eventText.slice(a + 1))
-    } else {
-      ev = jsonParse(eventText.slice(a + 1, b))
-      if (eventText.charCodeAt(0) === 113) {
-        apply(wmSet, requestTexts, [ev, eventText.slice(b + 1)])
-        defineProperty(ev, 'request', REQUEST_PROP)
-      } else {
-        apply(wmSet, responseTexts, [ev, eventText.slice(b + 1)])
-        defineProperty(ev, 'response', RESPONSE_PROP)
-      }
-    }
+    const ev = readEvent(eventText)
     eventType = ev.context.eventType
     r = apply(handlerFn, undefined, [ev])
   } catch (e) { return fail(e) }
@@ -156,6 +120,7 @@ ${PRELUDE_CORE}
 ${PRELUDE_BUFFER}
 ${PRELUDE_MODULES}
 ${PRELUDE_CLOUDFRONT}
+${PRELUDE_EVENT}
 ${PRELUDE_DRIVER}
 })`
 

@@ -164,6 +164,27 @@ describe('viewerRequestEvent', () => {
   for (const row of rows) {
     it(row.name, () => assert.deepEqual(row.pick(req(row.input)), row.want))
   }
+
+  it('names like __proto__ and constructor are own entries; Object.prototype stays clean', () => {
+    const e = req({
+      querystring: '__proto__=1&__proto__=2&constructor=c&toString=t',
+      headers: { host: 'h', cookie: '__proto__=x; hasOwnProperty=y; constructor=z' },
+    })
+    const q = e.request.querystring
+    assert.deepEqual(Object.keys(q), ['__proto__', 'constructor', 'toString'])
+    assert.equal(Object.getPrototypeOf(q), Object.prototype)
+    assert.deepEqual(Object.getOwnPropertyDescriptor(q, '__proto__')?.value, {
+      value: '1',
+      multiValue: [{ value: '1' }, { value: '2' }],
+    })
+    assert.deepEqual(JSON.parse(JSON.stringify(e.request.cookies)), {
+      ['__proto__']: { value: 'x' },
+      hasOwnProperty: { value: 'y' },
+      constructor: { value: 'z' },
+    })
+    assert.equal(Object.hasOwn(Object.prototype, 'multiValue'), false)
+    assert.equal(Object.hasOwn(Object, 'multiValue'), false)
+  })
 })
 
 describe('viewerResponseEvent', () => {
@@ -246,4 +267,11 @@ describe('viewerResponseEvent', () => {
   for (const row of rows) {
     it(row.name, () => assert.deepEqual(row.pick(row.event), row.want))
   }
+
+  it('a Set-Cookie named __proto__ is an own cookie', () => {
+    const cookies = res({ 'set-cookie': ['__proto__=1; Path=/', '__proto__=2'] }).response!.cookies
+    assert.deepEqual(Object.keys(cookies), ['__proto__'])
+    assert.equal(Object.getPrototypeOf(cookies), Object.prototype)
+    assert.equal(Object.hasOwn(Object.prototype, 'multiValue'), false)
+  })
 })

@@ -184,6 +184,16 @@ describe('interpretViewerRequestResult: a (modified) request', () => {
       assert.deepEqual([out.uri, out.querystring], row.want)
     })
   }
+
+  it('a header named __proto__ is an own header; constructor is not an original entry', () => {
+    const out = onRequest((r) => {
+      r.headers = JSON.parse('{"__proto__":{"value":"p"},"constructor":{"value":"c"}}') as never
+    })
+    if (out.kind !== 'request') assert.fail(JSON.stringify(out))
+    assert.equal(Object.getPrototypeOf(out.headers), Object.prototype)
+    assert.deepEqual(Object.getOwnPropertyDescriptor(out.headers, '__proto__')?.value, 'p')
+    assert.equal(out.headers['constructor'], 'c')
+  })
 })
 
 describe('interpretViewerRequestResult: a generated response', () => {

@@ -1,0 +1,164 @@
+// Sandbox prelude, part 5 (spec §7.2 event, §7.1 cost): reads the event text of
+// ../event-text.ts into the event object the handler gets. The compact form is split into
+// object literals; querystring, headers and cookies (in viewer-response, the response's, and
+// the whole request) stay JSON text behind lazy accessors until first read. The JSON form is
+// parsed, with its one lazy part. Runs inside QuickJS; not type-checked.
+import { FIELD, FIELDS, PARTS, PRESENT, REQUEST_FIELDS, RESPONSE_FIELDS } from '../event-text.js'
+
+const F = FIELDS
+const Q = REQUEST_FIELDS
+const S = RESPONSE_FIELDS
+const P = PRESENT
+const ALL_CONTEXT = P.distributionDomainName | P.distributionId | P.requestId
+const str = JSON.stringify
+
+export const PRELUDE_EVENT = String.raw`
+const defineProperties = O.defineProperties
+const isFrozen = O.isFrozen
+const reflectDefine = Reflect.defineProperty
+const split = String.prototype.split
+const strIndexOf = String.prototype.indexOf
+const strSlice = String.prototype.slice
+function dataProp(obj, name, v) {
+  defineProperty(obj, name, { value: v, writable: true, enumerable: true, configurable: true })
+}
+
+// Each object with lazy properties (the event, its request, its response) carries the event's
+// fields — the split compact text, or [part JSON] for the JSON form — in a private field: the
+// function cannot see it, and it goes with the object (as WeakMap keys, the objects cost the
+// GC work that showed in the tail latency).
+class Stampable { constructor(o) { return o } }
+class WithFields extends Stampable {
+  #fields
+  constructor(o, f) { super(o); this.#fields = f }
+  static of(o) { return typeof o === 'object' && o !== null && #fields in o ? o.#fields : undefined }
+}
+function keepFields(o, f) { new WithFields(o, f) }
+const fieldsOf = WithFields.of
+// The current event's request (viewer-request) or response (viewer-response). When the handler
+// returns it, finish() stringifies it with serializing set to it: a part the function never
+// read becomes a placeholder 0 and its PARTS bit in 'omitted', and the host puts the event's
+// own object back, without the VM building and serializing it. A part deleted unread is just
+// missing, as when the function deletes a part of a JSON event. (Code that runs inside that
+// stringify — a getter on the returned object — and reads an unread part of it gets the 0.)
+let ownRoot
+let serializing
+let omitted = 0
+
+// The lazy object whose accessor runs for o, an object inheriting it: a prototype of o.
+function lazyOwner(o) {
+  while (typeof o === 'object' && o !== null) {
+    if (fieldsOf(o) !== undefined) return o
+    o = getPrototypeOf(o)
+  }
+  return undefined
+}
+// A value is built once: the property then becomes plain data ({value, writable}, so it stays
+// as enumerable and configurable as it was). An object sealed or frozen since keeps the
+// accessor: the value is kept in the field's slot, boxed, and assigning to a frozen one throws.
+function settle(owner, name, f, slot, v, assigning) {
+  if (reflectDefine(owner, name, { value: v, writable: true })) return
+  if (assigning && isFrozen(owner)) throw new OTypeError("'" + name + "' is read-only")
+  f[slot] = { v: v }
+}
+// The descriptor of a lazy property: its value is the JSON in field 'slot' of the fields;
+// bit: its PARTS bit, 0 for a property never left out.
+function lazyProp(name, slot, bit) {
+  return {
+    get: function () {
+      let owner = this
+      let f = fieldsOf(owner)
+      if (f === undefined) {
+        owner = lazyOwner(this)
+        if (owner === undefined) return undefined
+        f = fieldsOf(owner)
+      }
+      const s = f[slot]
+      if (typeof s !== 'string') return s.v
+      if (owner === serializing && bit !== 0) {
+        omitted |= bit
+        return 0
+      }
+      const v = jsonParse(s)
+      settle(owner, name, f, slot, v, false)
+      return v
+    },
+    set: function (v) {
+      // On an object inheriting the accessor, assignment makes an own property.
+      const f = fieldsOf(this)
+      if (f === undefined) dataProp(this, name, v)
+      else settle(this, name, f, slot, v, true)
+    },
+    enumerable: true,
+    configurable: true,
+  }
+}
+
+const REQUEST_PARTS = {
+  querystring: lazyProp('querystring', ${Q.querystring}, ${PARTS.querystring}),
+  headers: lazyProp('headers', ${Q.headers}, ${PARTS.headers}),
+  cookies: lazyProp('cookies', ${Q.cookies}, ${PARTS.cookies}),
+}
+const RESPONSE_PARTS = {
+  headers: lazyProp('headers', ${S.headers}, ${PARTS.headers}),
+  cookies: lazyProp('cookies', ${S.cookies}, ${PARTS.cookies}),
+}
+const LAZY_REQUEST = lazyProp('request', ${S.request}, 0)
+
+function contextOf(f, present) {
+  if ((present & ${ALL_CONTEXT}) === ${ALL_CONTEXT}) {
+    return { distributionDomainName: f[${F.distributionDomainName}], distributionId: f[${F.distributionId}], eventType: f[${F.eventType}], requestId: f[${F.requestId}] }
+  }
+  if ((present & ${ALL_CONTEXT}) === 0) return { eventType: f[${F.eventType}] }
+  const c = {}
+  if (present & ${P.distributionDomainName}) dataProp(c, 'distributionDomainName', f[${F.distributionDomainName}])
+  if (present & ${P.distributionId}) dataProp(c, 'distributionId', f[${F.distributionId}])
+  dataProp(c, 'eventType', f[${F.eventType}])
+  if (present & ${P.requestId}) dataProp(c, 'requestId', f[${F.requestId}])
+  return c
+}
+function compactEvent(text) {
+  const f = apply(split, text, [${str(FIELD)}])
+  nowMs = +f[${F.now}]
+  const present = +f[${F.present}]
+  const context = contextOf(f, present)
+  const viewer = { ip: f[${F.ip}] }
+  if (f[${F.eventType}] === 'viewer-request') {
+    const request = { method: f[${Q.method}], uri: f[${Q.uri}] }
+    defineProperties(request, REQUEST_PARTS)
+    keepFields(request, f)
+    ownRoot = request
+    return { version: f[${F.version}], context: context, viewer: viewer, request: request }
+  }
+  const statusCode = +f[${S.statusCode}]
+  const response = present & ${P.statusDescription}
+    ? { statusCode: statusCode, statusDescription: f[${S.statusDescription}] }
+    : { statusCode: statusCode }
+  defineProperties(response, RESPONSE_PARTS)
+  keepFields(response, f)
+  const ev = { version: f[${F.version}], context: context, viewer: viewer, request: 0, response: response }
+  defineProperty(ev, 'request', LAZY_REQUEST)
+  keepFields(ev, f)
+  ownRoot = response
+  return ev
+}
+
+// The JSON form: the event, and the lazy part parsed on first access (its placeholder keeps
+// the key order).
+const JSON_REQUEST = lazyProp('request', 0, 0)
+const JSON_RESPONSE = lazyProp('response', 0, 0)
+function jsonEvent(text) {
+  const a = apply(strIndexOf, text, ['\n'])
+  const b = apply(strIndexOf, text, ['\n', a + 1])
+  nowMs = +apply(strSlice, text, [1, a])
+  ownRoot = undefined
+  if (b < 0) return jsonParse(apply(strSlice, text, [a + 1]))
+  const ev = jsonParse(apply(strSlice, text, [a + 1, b]))
+  keepFields(ev, [apply(strSlice, text, [b + 1])])
+  defineProperty(ev, text[0] === 'q' ? 'request' : 'response', text[0] === 'q' ? JSON_REQUEST : JSON_RESPONSE)
+  return ev
+}
+function readEvent(text) {
+  return text[0] === 'c' ? compactEvent(text) : jsonEvent(text)
+}
+`

@@ -1,0 +1,396 @@
+// The compact event text (functions/viewer/event-text.ts, spec §7.2 event shape, §7.1 cost):
+// which events take it, and that a function cannot tell it from the JSON form. Each row runs
+// the same code on the same event twice, once through the compact text (invoke()), once
+// through the JSON text (the driver called directly), and compares what the function returned.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { getQuickJS } from 'quickjs-emscripten'
+import { viewerRequestEvent, viewerResponseEvent } from '../../../functions/viewer/event.js'
+import { compactEventText, jsonEventText } from '../../../functions/viewer/event-text.js'
+import { compileViewerFunction, initViewerRuntime } from '../../../functions/viewer/runtime.js'
+import { Vm } from '../../../functions/viewer/sandbox/vm.js'
+import type { CfEvent, ViewerFunction } from '../../../functions/viewer/types.js'
+
+const input = {
+  method: 'GET',
+  uri: '/a/b',
+  querystring: 'q=1&q=2&flag&__proto__=p&constructor=c',
+  headers: {
+    host: 'example.com',
+    accept: ['a/1', 'a/2'],
+    'x-odd': 'tab\there, ünï',
+    ['__proto__']: 'proto-header',
+    constructor: 'ctor',
+    hasownproperty: 'h',
+    cookie: 'c=1; c=2; d=3; __proto__=x',
+  },
+  clientIp: '198.51.100.11',
+  requestId: 'req-1',
+  distributionDomainName: 'd111111abcdef8.cloudfront.net',
+  distributionId: 'EDFDVBD6EXAMPLE',
+}
+const requestEvent = (): CfEvent => viewerRequestEvent(input)
+const responseEvent = (): CfEvent =>
+  viewerResponseEvent(input, {
+    status: 200,
+    headers: {
+      'content-type': 'text/html',
+      vary: ['x', 'y'],
+      'set-cookie': ['s=1; Path=/; Secure', 's=2', 't=3; HttpOnly', 'u=4'],
+    },
+  })
+const NOW = 1_700_000_000_000
+
+let mod: Awaited<ReturnType<typeof getQuickJS>>
+before(async () => {
+  await initViewerRuntime()
+  mod = await getQuickJS()
+})
+
+const spec = (code: string) =>
+  ({ name: 't', runtime: 'cloudfront-js-2.0', code, kvs: undefined }) as const
+
+/** What the function returns through invoke(). */
+function viaInvoke(code: string, event: CfEvent): unknown {
+  const fn = compileViewerFunction(spec(code))
+  try {
+    const inv = fn.invoke(event)
+    if (!inv.ok) assert.fail(`${inv.error}: ${inv.message}`)
+    return inv.result
+  } finally {
+    fn.dispose()
+  }
+}
+
+/** What the function returns when the driver gets the event's JSON text. */
+function viaJson(code: string, event: CfEvent): unknown {
+  const vm = Vm.build(mod, spec(code), { deadline: Infinity, fired: false, overdue: 0 })
+  try {
+    let res = vm.call('invoke', jsonEventText(event, NOW))
+    if ('out' in res && res.out === '') {
+      assert.equal(vm.drainJobs(), undefined)
+      res = vm.call('poll', 0)
+    }
+    if (!('out' in res)) assert.fail(`JSON: ${res.err}`)
+    if (res.out.startsWith('R0')) return JSON.parse(res.out.slice(2))
+    const answer = JSON.parse(res.out) as { ok: number; r: unknown; p: number }
+    assert.deepEqual([answer.ok, answer.p], [1, 0])
+    return answer.r
+  } finally {
+    vm.dispose()
+  }
+}
+
+/** What the function returns for the event through the compact text and through JSON. */
+function both(code: string, event: () => CfEvent): { compact: unknown; json: unknown } {
+  assert.notEqual(compactEventText(event(), NOW), undefined, 'the event takes the compact text')
+  return { compact: viaInvoke(code, event()), json: viaJson(code, event()) }
+}
+
+describe('compact event: what the function sees and returns equals the JSON form', () => {
+  const rows: [string, string][] = [
+    ['the request returned untouched', 'return e.request'],
+    ['the request read, then returned', 'e.request.headers; e.request.cookies; return e.request'],
+    ['one part read', 'e.request.querystring; return e.request'],
+    ['the uri changed', "e.request.uri = '/index.html'; return e.request"],
+    ['a part replaced', "e.request.headers = { a: { value: 'b' } }; return e.request"],
+    ['a header mutated', "e.request.headers.host.value = 'other'; return e.request"],
+    [
+      'a header added with multiValue',
+      "e.request.headers['x-n'] = { value: '1', multiValue: [{ value: '1' }, { value: '2' }] }; return e.request",
+    ],
+    ['a part deleted unread', 'delete e.request.headers; return e.request'],
+    [
+      'a part deleted after a read',
+      'e.request.headers; delete e.request.headers; return e.request',
+    ],
+    ['a part set to undefined', 'e.request.cookies = undefined; return e.request'],
+    ['JSON.stringify(event)', 'return JSON.stringify(e)'],
+    ['JSON.stringify(event) twice', 'JSON.stringify(e); return JSON.stringify(e)'],
+    [
+      'keys, for…in, in, entries',
+      "const r = e.request; const k = []; for (const x in r) k.push(x); return [Object.keys(r), k, 'headers' in r, 'nope' in r, Object.entries(r).length, Object.keys(e), Object.keys(e.context)]",
+    ],
+    ['spread', 'return { ...e.request, uri: "/s" }'],
+    ['Object.assign', 'return Object.assign({}, e.request)'],
+    ['the event itself', 'return e'],
+    [
+      'special names are own properties',
+      "const h = e.request.headers, q = e.request.querystring, c = e.request.cookies; return [Object.keys(h), Object.hasOwn(h, '__proto__'), Object.getPrototypeOf(h) === Object.prototype, h.__proto__, h.constructor, h.hasownproperty, q.__proto__, q.constructor, c.__proto__, typeof h.hasOwnProperty]",
+    ],
+    [
+      'multiValue shapes',
+      'const r = e.request; return [r.querystring.q, r.querystring.flag, r.headers.accept, r.cookies.c]',
+    ],
+    [
+      'a toJSON on the returned request',
+      'e.request.toJSON = function () { return { uri: this.uri, h: this.headers } }; return e.request',
+    ],
+    [
+      'a frozen request',
+      "const r = Object.freeze(e.request); r.headers.host.value = 'x'; return [r.headers === r.headers, r, Object.isFrozen(r)]",
+    ],
+    [
+      'assigning to a frozen request throws',
+      "const r = Object.freeze(e.request); try { r.headers = {} } catch (x) { return x.name } return 'no throw'",
+    ],
+    [
+      'a sealed request takes assignments',
+      "const r = Object.seal(e.request); r.headers = { a: { value: 'b' } }; r.cookies; return r",
+    ],
+    [
+      'an object inheriting the request',
+      'const o = Object.create(e.request); const h = o.headers; o.cookies = 1; return [h, Object.keys(o), e.request.cookies, h === e.request.headers]',
+    ],
+    ['an async handler', 'await null; return e.request'],
+    ['with a log line (the answer with logs)', "console.log('x'); return e.request"],
+    [
+      'descriptors after a read',
+      "e.request.headers; return Object.getOwnPropertyDescriptor(e.request, 'headers').writable",
+    ],
+  ]
+  for (const [name, body] of rows) {
+    it(name, () => {
+      const { compact, json } = both(`async function handler(e) { ${body} }`, requestEvent)
+      assert.deepEqual(compact, json)
+    })
+  }
+  const responseRows: [string, string][] = [
+    ['the response returned untouched', 'return e.response'],
+    ['response cookies with attributes', 'return [e.response.cookies, e.response.headers.vary]'],
+    [
+      'a header added',
+      "e.response.headers['x-frame-options'] = { value: 'DENY' }; return e.response",
+    ],
+    ['the status changed', 'e.response.statusCode = 404; return e.response'],
+    ['the request read', 'return [e.request, JSON.stringify(e)]'],
+    ['the request returned', 'return e.request'],
+    ['keys', 'return [Object.keys(e), Object.keys(e.response), Object.keys(e.request)]'],
+    [
+      'a frozen event and response',
+      'Object.freeze(e); Object.freeze(e.response); return [e.request === e.request, e.request.headers, e.response]',
+    ],
+  ]
+  for (const [name, body] of responseRows) {
+    it(`viewer-response: ${name}`, () => {
+      const { compact, json } = both(`function handler(e) { ${body} }`, responseEvent)
+      assert.deepEqual(compact, json)
+    })
+  }
+})
+
+describe('compact event: unread parts come back as the event’s own objects', () => {
+  it('the returned request holds the original parts, in their places', () => {
+    const fn = compileViewerFunction({
+      name: 't',
+      runtime: 'cloudfront-js-2.0',
+      code: "function handler(e) { e.request.uri = '/x'; e.request.extra = 1; return e.request }",
+      kvs: undefined,
+    })
+    const event = requestEvent()
+    const inv = fn.invoke(event)
+    fn.dispose()
+    if (!inv.ok) assert.fail(inv.message)
+    const r = inv.result as Record<string, unknown>
+    assert.deepEqual(Object.keys(r), [
+      'method',
+      'uri',
+      'querystring',
+      'headers',
+      'cookies',
+      'extra',
+    ])
+    assert.equal(r['headers'], event.request.headers)
+    assert.equal(r['cookies'], event.request.cookies)
+  })
+})
+
+describe('compact event: state across invocations', () => {
+  let fn: ViewerFunction
+  before(() => {
+    fn = compileViewerFunction({
+      name: 'keep',
+      runtime: 'cloudfront-js-2.0',
+      code: `let first
+function handler(e) {
+  if (first === undefined) { first = e; return 'stored' }
+  return e.request.uri === '/read' ? first.request.headers : first.request
+}`,
+      kvs: undefined,
+    })
+  })
+  after(() => fn.dispose())
+  const other = (uri: string): CfEvent =>
+    viewerRequestEvent({ ...input, uri, headers: { host: 'other.example' }, querystring: '' })
+  it('an event stored in a global', () => {
+    const inv = fn.invoke(requestEvent())
+    assert.deepEqual(inv.ok && inv.result, 'stored')
+  })
+  it('its headers, read on a later invocation, are its own', () => {
+    const inv = fn.invoke(other('/read'))
+    if (!inv.ok) assert.fail(inv.message)
+    assert.deepEqual(inv.result, requestEvent().request.headers)
+  })
+  it('its request, returned unread on a later invocation, is its own', () => {
+    const inv = fn.invoke(other('/next'))
+    if (!inv.ok) assert.fail(inv.message)
+    assert.deepEqual(inv.result, requestEvent().request)
+  })
+})
+
+describe('compact event: which events take it', () => {
+  const base = requestEvent
+  const rows: [string, () => unknown, boolean][] = [
+    ['an event.ts viewer-request event', base, true],
+    ['an event.ts viewer-response event', responseEvent, true],
+    [
+      'a context with eventType only',
+      () => ({ ...base(), context: { eventType: 'viewer-request' } }),
+      true,
+    ],
+    [
+      'a response without statusDescription',
+      () => {
+        const e = responseEvent()
+        delete e.response!.statusDescription
+        return e
+      },
+      true,
+    ],
+    [
+      'NUL, separators and surrogates inside parts (JSON there)',
+      () => {
+        const e = base()
+        e.request.headers['x-odd'] = { value: '\0\x1c\x1d\x1e\x1f 😀 \ud800' }
+        return e
+      },
+      true,
+    ],
+    [
+      'viewer-response: a request of another shape, with NUL and surrogates (JSON there)',
+      () => ({
+        ...responseEvent(),
+        request: { uri: '/\0😀\ud800', method: 'GET', extra: [1, null], headers: {} },
+      }),
+      true,
+    ],
+    ['NUL in the uri', () => ({ ...base(), request: { ...base().request, uri: '/a\0' } }), false],
+    [
+      'the separator in the uri',
+      () => ({ ...base(), request: { ...base().request, uri: '/a\x1d' } }),
+      false,
+    ],
+    [
+      'a surrogate in the uri',
+      () => ({ ...base(), request: { ...base().request, uri: '/😀' } }),
+      false,
+    ],
+    ['an extra event key', () => ({ ...base(), extra: 1 }), false],
+    [
+      'keys in another order',
+      () => {
+        const { version, ...rest } = base()
+        return { ...rest, version }
+      },
+      false,
+    ],
+    [
+      'context keys in another order',
+      () => ({
+        ...base(),
+        context: { eventType: 'viewer-request', requestId: 'r', distributionId: 'd' },
+      }),
+      false,
+    ],
+    ['a context without eventType', () => ({ ...base(), context: { requestId: 'r' } }), false],
+    [
+      'viewer-response eventType without a response',
+      () => ({ ...base(), context: { eventType: 'viewer-response' } }),
+      false,
+    ],
+    ['a number for the uri', () => ({ ...base(), request: { ...base().request, uri: 7 } }), false],
+    [
+      'a request key missing',
+      () => {
+        const e = base() as { request: Partial<CfEvent['request']> }
+        delete e.request.cookies
+        return e
+      },
+      false,
+    ],
+    [
+      'a number inside a part',
+      () => ({ ...base(), request: { ...base().request, headers: { a: { value: 1 } } } }),
+      false,
+    ],
+    [
+      'undefined inside a part',
+      () => ({ ...base(), request: { ...base().request, cookies: { a: { value: undefined } } } }),
+      false,
+    ],
+    [
+      'a Date inside a part',
+      () => ({ ...base(), request: { ...base().request, querystring: { a: new Date(0) } } }),
+      false,
+    ],
+    [
+      'a hole in a multiValue',
+      () => ({
+        ...base(),
+        request: {
+          ...base().request,
+          // eslint-disable-next-line no-sparse-arrays
+          headers: { a: { value: 'x', multiValue: [{ value: 'x' }, , { value: 'y' }] } },
+        },
+      }),
+      false,
+    ],
+    [
+      'a NaN statusCode',
+      () => ({ ...responseEvent(), response: { ...responseEvent().response!, statusCode: NaN } }),
+      false,
+    ],
+  ]
+  for (const [name, event, compact] of rows) {
+    it(`${name}: ${compact ? 'compact' : 'JSON'}, and the function sees the same event`, () => {
+      const e = event() as CfEvent
+      assert.equal(compactEventText(e, NOW) !== undefined, compact)
+      const code = 'function handler(e) { return [JSON.stringify(e), e.request.uri] }'
+      assert.deepEqual(viaInvoke(code, e), viaJson(code, e))
+    })
+  }
+})
+
+describe('compact event: prototype tampering does not reach the driver', () => {
+  it('replaced built-ins on one call, a correct event on the next', () => {
+    const fn = compileViewerFunction({
+      name: 't',
+      runtime: 'cloudfront-js-2.0',
+      code: `let n = 0
+function handler(e) {
+  if (n++ === 0) {
+    String.prototype.split = function () { return [] }
+    String.prototype.indexOf = function () { return -1 }
+    WeakMap.prototype.get = function () { return undefined }
+    WeakMap.prototype.has = function () { return false }
+    Object.defineProperties = null
+    Object.defineProperty(Object.prototype, 'host', { set: function () {}, configurable: true })
+    Object.freeze(Object.prototype)
+    return 0
+  }
+  return [e.request.headers.host, e.request.headers.constructor, JSON.stringify(e)]
+}`,
+      kvs: undefined,
+    })
+    fn.invoke(requestEvent())
+    const inv = fn.invoke(requestEvent())
+    fn.dispose()
+    if (!inv.ok) assert.fail(inv.message)
+    const e = requestEvent()
+    assert.deepEqual(inv.result, [
+      e.request.headers['host'],
+      e.request.headers['constructor'],
+      JSON.stringify(e),
+    ])
+  })
+})
