@@ -67,7 +67,7 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
   let current = await loadDistribution(options.configFile, overrides)
   logProblems(log, current.warnings)
   const { config } = current.dist
-  const origins = new OriginClients()
+  const origins = new OriginClients({ verifyTls: config.server.verifyOriginTls })
   const collapser = new Collapser()
   const cache = new MemoryStore({
     maxBytes: config.server.cache.maxSizeMB * 1024 * 1024,

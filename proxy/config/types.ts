@@ -151,6 +151,9 @@ export interface ServerConfig {
   readonly geo?: GeoSourceConfig | undefined
   /** `Server.AccessLog`: CloudFront's W3C access log file (spec §11.8), when set. */
   readonly accessLog?: AccessLogConfig | undefined
+  /** `Server.VerifyOriginTls`: refuse an HTTPS origin whose certificate is invalid for its
+   * name, as CloudFront does (a 502); off by default for local self-signed origins (§1.3). */
+  readonly verifyOriginTls: boolean
 }
 
 export interface AccessLogConfig {

@@ -1,5 +1,6 @@
 // The local `Server` section (design.md §3; not CloudFront's): listeners, optional TLS listener,
-// memory cache sizes, the POP code for X-Amz-Cf-Pop and the request body limit.
+// memory cache sizes, the POP code for X-Amz-Cf-Pop, the request body limit and whether origin
+// TLS certificates are verified (spec §1.3: configurable, off by default).
 // Relative file paths resolve from the config file's folder.
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -17,6 +18,7 @@ const SERVER_FIELDS = new Set([
   'MaxRequestBodyMB',
   'Geo',
   'AccessLog',
+  'VerifyOriginTls',
 ])
 const PORT = { min: 0, max: 65535 }
 const MB = 1024 * 1024
@@ -29,6 +31,7 @@ export const DEFAULT_SERVER: ServerConfig = {
   cache: { maxSizeMB: 256, maxObjectSizeMB: 32 },
   pop: 'LOCAL1-C1',
   maxRequestBodyBytes: 0,
+  verifyOriginTls: false,
 }
 
 export function readServer(r: Reader, s: Rec | undefined, sourceDir: string): ServerConfig {
@@ -53,6 +56,7 @@ export function readServer(r: Reader, s: Rec | undefined, sourceDir: string): Se
     },
     pop: pop || DEFAULT_SERVER.pop,
     maxRequestBodyBytes: Math.round(r.size(s, 'MaxRequestBodyMB', 0) * MB),
+    verifyOriginTls: r.bool(s, 'VerifyOriginTls', false),
     ...(geo === undefined ? {} : { geo }),
     ...(accessLog === undefined ? {} : { accessLog }),
   }

@@ -329,10 +329,12 @@ const ROWS: readonly Row[] = [
           Port: 0,
           Tls: { CertFile: 'file.txt', KeyFile: './file.txt' },
           MaxRequestBodyMB: 0.5,
+          VerifyOriginTls: true,
         },
       },
     ),
     check: (c, dir) => {
+      assert.equal(c.server.verifyOriginTls, true)
       assert.deepEqual(c.server.tls, {
         port: 8443,
         certFile: join(dir, 'file.txt'),

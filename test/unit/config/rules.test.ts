@@ -532,6 +532,11 @@ const ROWS: readonly Row[] = [
     ],
   },
   {
+    rule: 'Server.VerifyOriginTls is a boolean',
+    file: config({}, { Server: { VerifyOriginTls: 'yes' } }),
+    errors: [['Server.VerifyOriginTls', 'must be true or false']],
+  },
+  {
     rule: 'Server is an object',
     file: config({}, { Server: 'fast' }),
     errors: [['Server', 'must be an object']],

@@ -299,6 +299,7 @@ describe('other file shapes', () => {
       cache: { maxSizeMB: 64, maxObjectSizeMB: 8 },
       pop: 'IAD89-C2',
       maxRequestBodyBytes: 2 * 1024 * 1024,
+      verifyOriginTls: false,
     })
     const d = c.distribution
     assert.deepEqual(d.aliases, ['cdn.example.com', 'static.example.com'])
@@ -348,6 +349,7 @@ describe('other file shapes', () => {
       cache: { maxSizeMB: 256, maxObjectSizeMB: 32 },
       pop: 'LOCAL1-C1',
       maxRequestBodyBytes: 0,
+      verifyOriginTls: false,
     })
     const site = c.distribution.origins[1]
     assert.deepEqual(site, {
