@@ -15,7 +15,12 @@ const MAX_ORIGIN_HEADER_BYTES = 20480
 export interface OriginClientOptions {
   /** Verify origin TLS certificates (spec §1.3 says configurable; off locally by default). */
   readonly verifyTls: boolean
+  /** Pools kept open (default 256): functions may name a new origin per request (§7.5, §8),
+   * so the least recently used pool beyond this is closed once its requests finish. */
+  readonly maxPools?: number
 }
+
+const DEFAULT_MAX_POOLS = 256
 
 export class OriginClients implements OriginFetcher {
   readonly #pools = new Map<string, Pool>()
@@ -69,7 +74,11 @@ export class OriginClients implements OriginFetcher {
     // Timeouts are pool settings: an origin a function changed them for gets its own pool.
     const key = `${origin.id} ${url} ${String(origin.connectionTimeoutS)} ${String(origin.keepaliveTimeoutS)}`
     let pool = this.#pools.get(key)
-    if (pool === undefined) {
+    if (pool !== undefined) {
+      // Most recently used last: the Map's order is the eviction order.
+      this.#pools.delete(key)
+      this.#pools.set(key, pool)
+    } else {
       const keepAliveMs = origin.keepaliveTimeoutS * 1000
       pool = new Pool(url, {
         connect: {
@@ -82,8 +91,24 @@ export class OriginClients implements OriginFetcher {
         pipelining: 1,
       })
       this.#pools.set(key, pool)
+      this.#evict()
     }
     return pool
+  }
+
+  /** Open pools (for tests and stats). */
+  get poolCount(): number {
+    return this.#pools.size
+  }
+
+  #evict(): void {
+    const max = this.#options.maxPools ?? DEFAULT_MAX_POOLS
+    for (const [key, pool] of this.#pools) {
+      if (this.#pools.size <= max) return
+      this.#pools.delete(key)
+      // close() lets the requests already on it finish.
+      void pool.close().catch(() => undefined)
+    }
   }
 
   async close(): Promise<void> {
