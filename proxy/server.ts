@@ -183,6 +183,7 @@ function newExchange(
     fetchStartedAtMs: 0,
     // Every field is set here, so all exchanges share one object shape (fast property access).
     requestBody: undefined,
+    partialBody: undefined,
     viewerCountry: undefined,
   }
 }

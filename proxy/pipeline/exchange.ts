@@ -12,6 +12,7 @@ import type { OriginConfig } from '../config/types.js'
 import type { HeaderRecord, OriginRequest } from '../http-types.js'
 import type { FailoverReason } from '../cloudfront/failover.js'
 import type { ChosenOrigin, FailoverGroup } from './function-origin.js'
+import type { PartialBody } from './request-body.js'
 
 export interface ViewerRequest {
   readonly method: string
@@ -98,6 +99,8 @@ export interface Exchange {
   fetchStartedAtMs: number
   /** The viewer's body, once read whole for IncludeBody or replaced by a Lambda (§8.4). */
   requestBody: Buffer | undefined
+  /** The part of a longer body read for IncludeBody; the rest is still in the stream. */
+  partialBody: PartialBody | undefined
   /** The viewer's country once resolved (null: unknown); see pipeline/geo.ts. */
   viewerCountry: string | null | undefined
 }

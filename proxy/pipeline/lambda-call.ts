@@ -1,7 +1,7 @@
 // What the four Lambda@Edge stages share (spec §8): calling a function with its deadline,
 // turning a failed call into CloudFront's answer (503 execution error or limit exceeded, 502
-// invalid result; §8.6), the request body IncludeBody exposes (§8.4) and a generated
-// response as the pipeline carries it.
+// invalid result; §8.6) and a generated response as the pipeline carries it. The request body
+// IncludeBody exposes (§8.4) is request-body.ts.
 import { Readable } from 'node:stream'
 import { exposedHeader, type CfEvent } from '../../functions/edge/event.js'
 import type { GeneratedResponse } from '../../functions/edge/result.js'
@@ -51,27 +51,6 @@ export function lambdaInvalid(
   )
   const detail = `The Lambda function result failed validation: ${reason}.`
   return { to: 'synth', synth: { kind: 'error', code: 'LAMBDA_VALIDATION_ERROR', detail } }
-}
-
-/**
- * The request body for IncludeBody (§8.4): read whole once (it still goes to the origin whole)
- * and exposed up to `limit` bytes.
- */
-export async function exposedBody(
-  ex: Exchange,
-  limit: number,
-): Promise<{ data: Buffer; truncated: boolean }> {
-  if (ex.requestBody === undefined) {
-    const chunks: Buffer[] = []
-    if (ex.viewer.hasBody) {
-      for await (const chunk of ex.viewer.body) chunks.push(chunk as Buffer)
-    }
-    ex.requestBody = Buffer.concat(chunks)
-  }
-  const body = ex.requestBody
-  return body.length > limit
-    ? { data: body.subarray(0, limit), truncated: true }
-    : { data: body, truncated: false }
 }
 
 /** A response a function generated, framed for the pipeline; `stream` for one to be stored. */

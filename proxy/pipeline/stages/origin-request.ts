@@ -7,7 +7,6 @@
 // (IncludeBody) or the origin itself, or generate a response, which is cached. This stage runs
 // once per origin attempt, so the function runs for each attempt as §1.4 says.
 // Exits: fetch; store for a generated response; synth when the function fails.
-import { Readable } from 'node:stream'
 import { edgeEvent } from '../../../functions/edge/event.js'
 import { interpretRequestResult, LIMITS } from '../../../functions/edge/result.js'
 import type { CachedObject } from '../../cache/store.js'
@@ -20,14 +19,9 @@ import { originHostHeader } from '../../origin/client.js'
 import type { Exchange } from '../exchange.js'
 import { targetOrigin } from '../function-origin.js'
 import { viewerCountryOf } from '../geo.js'
-import {
-  callLambda,
-  exposedBody,
-  generatedResponse,
-  lambdaInvalid,
-  withHiddenHeaders,
-} from '../lambda-call.js'
+import { callLambda, generatedResponse, lambdaInvalid, withHiddenHeaders } from '../lambda-call.js'
 import { cfOrigin, returnedOriginConfig } from '../lambda-origin.js'
+import { exposedBody, originRequestBody, replaceRequestBody } from '../request-body.js'
 import type { Transition } from '../states.js'
 import { viewerVia } from './via.js'
 
@@ -71,19 +65,11 @@ export function originRequest(ex: Exchange, deps: Deps): Transition | Promise<Tr
     method: v.method,
     path: `${origin.originPath}${ex.uri}${query}`,
     headers: fwd.headers,
-    body: requestBody(ex, fwd.headers),
+    body: originRequestBody(ex, fwd.headers),
   }
   if (ex.stale !== undefined) addValidators(ex.originRequest.headers, ex.stale)
   const fn = ex.behavior.edgeFunctions.originRequest
   return fn === undefined ? TO_FETCH : runLambda(ex, fn, deps, origin, fwd.querystring)
-}
-
-/** The viewer's body as it streams in, or as a Lambda read or replaced it (§8.4). */
-function requestBody(ex: Exchange, headers: HeaderRecord): Readable | null {
-  if (!ex.viewer.hasBody) return null
-  if (ex.requestBody === undefined) return ex.viewer.body
-  headers['content-length'] = String(ex.requestBody.length)
-  return Readable.from([ex.requestBody])
 }
 
 /** The origin-request Lambda@Edge over the request just built (§8.2 origin events). */
@@ -134,14 +120,17 @@ async function runLambda(
   }
   const out = withHiddenHeaders(req.headers, result.headers)
   for (const h of target.customHeaders) out[h.name.toLowerCase()] = h.value
-  if (result.body !== undefined && ex.viewer.hasBody) ex.requestBody = result.body
+  if (result.body !== undefined && ex.viewer.hasBody) replaceRequestBody(ex, result.body)
   const query = result.querystring === '' ? '' : `?${result.querystring}`
   ex.originRequest = {
     method: req.method,
     path: `${target.originPath}${result.uri}${query}`,
     headers: out,
-    // A body read for IncludeBody (or replaced) goes on from memory.
-    body: ex.requestBody !== undefined ? requestBody(ex, out) : req.body,
+    // A body read for IncludeBody (or replaced) goes on from what was read.
+    body:
+      ex.requestBody !== undefined || ex.partialBody !== undefined
+        ? originRequestBody(ex, out)
+        : req.body,
   }
   return TO_FETCH
 }

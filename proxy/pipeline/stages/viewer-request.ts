@@ -18,13 +18,8 @@ import type { Deps } from '../../deps.js'
 import type { Exchange } from '../exchange.js'
 import { functionFailure, functionRequestInput } from '../function-call.js'
 import { chooseOrigin, targetOrigin } from '../function-origin.js'
-import {
-  callLambda,
-  exposedBody,
-  generatedResponse,
-  lambdaInvalid,
-  withHiddenHeaders,
-} from '../lambda-call.js'
+import { callLambda, generatedResponse, lambdaInvalid, withHiddenHeaders } from '../lambda-call.js'
+import { exposedBody, replaceRequestBody } from '../request-body.js'
 import type { Transition } from '../states.js'
 
 const EVENT = 'viewer-request'
@@ -114,6 +109,6 @@ async function runLambda(
   ex.uri = result.uri
   ex.querystring = result.querystring
   ex.headers = withHiddenHeaders(ex.headers, result.headers)
-  if (result.body !== undefined && ex.viewer.hasBody) ex.requestBody = result.body
+  if (result.body !== undefined && ex.viewer.hasBody) replaceRequestBody(ex, result.body)
   return undefined
 }
