@@ -1,6 +1,6 @@
 // Origin access (spec §1.3): one undici Pool per origin target with keep-alive, connect
-// timeout, read timeout (first byte and every gap) and connection attempts; bodies stream
-// both ways. LocalDirectory origins are answered from the filesystem.
+// timeout, read timeout (first byte and every gap), response completion timeout and
+// connection attempts; bodies stream both ways. LocalDirectory origins are answered from the filesystem.
 import { Pool } from 'undici'
 import type { CustomOriginConfig, OriginConfig } from '../config/types.js'
 import type { OriginFetcher } from '../deps.js'
@@ -40,6 +40,7 @@ export class OriginClients implements OriginFetcher {
     // A streamed body cannot be sent twice, so only bodiless requests are tried again.
     const attempts = req.body === null ? origin.connectionAttempts : 1
     const readTimeoutMs = origin.readTimeoutS * 1000
+    const deadline = completionDeadline(origin.responseCompletionTimeoutS)
     let failure: EdgeError | undefined
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
@@ -50,13 +51,19 @@ export class OriginClients implements OriginFetcher {
           body: req.body,
           headersTimeout: readTimeoutMs,
           bodyTimeout: readTimeoutMs,
+          ...(deadline === undefined ? {} : { signal: deadline.signal }),
         })
+        if (deadline !== undefined) r.body.once('close', deadline.clear)
         return {
           status: r.statusCode,
           headers: r.headers as OriginResponse['headers'],
           body: r.body,
         }
       } catch (err) {
+        if (deadline?.signal.aborted === true) {
+          deadline.clear()
+          throw mapOriginError(deadline.signal.reason)
+        }
         failure = mapOriginError(err)
         // GET/HEAD are tried again after any connection failure or read timeout (§1.3); other
         // methods only when the request provably never reached the origin.
@@ -67,6 +74,7 @@ export class OriginClients implements OriginFetcher {
         if (!retry) break
       }
     }
+    deadline?.clear()
     throw failure ?? mapOriginError(new Error('no connection attempt made'))
   }
 
@@ -116,6 +124,24 @@ export class OriginClients implements OriginFetcher {
     this.#pools.clear()
     await Promise.all(pools.map((p) => p.close()))
   }
+}
+
+/**
+ * An origin's ResponseCompletionTimeout (spec §1.2): the whole response — every attempt, the
+ * head and the last body byte — within that many seconds, else the request is aborted: a 504
+ * before the head, a cut body (never cached) after it.
+ */
+function completionDeadline(
+  seconds: number | undefined,
+): { signal: AbortSignal; clear: () => void } | undefined {
+  if (seconds === undefined) return undefined
+  const controller = new AbortController()
+  const reason = Object.assign(new Error(`the origin's response took over ${String(seconds)} s`), {
+    code: 'EDGE_RESPONSE_COMPLETION_TIMEOUT',
+  })
+  const timer = setTimeout(() => controller.abort(reason), seconds * 1000)
+  timer.unref()
+  return { signal: controller.signal, clear: () => clearTimeout(timer) }
 }
 
 /** Where to connect: the --origin override, else scheme and port per OriginProtocolPolicy. */
