@@ -140,11 +140,12 @@ export interface ServerTimingInput {
   readonly requestId: string
   /** Where a hit was served from (hits only). */
   readonly hitLayer?: 'EDGE' | 'REC' | 'Origin Shield'
-  /** Timings of the origin fetch (misses and refreshes), in milliseconds. */
+  /** Timings of the origin fetch (misses and refreshes), in milliseconds; DNS and connect
+   * only where they were measured. */
   readonly upstream?: {
     readonly layer: string
-    readonly dnsMs: number
-    readonly connectMs: number
+    readonly dnsMs?: number
+    readonly connectMs?: number
     readonly fblMs: number
   }
   readonly downstreamFblMs?: number
@@ -160,12 +161,12 @@ export function serverTimingValue(m: ServerTimingInput): string {
   }
   if (m.upstream !== undefined) {
     const u = m.upstream
-    parts.push(
-      `cdn-upstream-layer;desc="${u.layer}"`,
-      `cdn-upstream-dns;dur=${Math.round(u.dnsMs)}`,
-      `cdn-upstream-connect;dur=${Math.round(u.connectMs)}`,
-      `cdn-upstream-fbl;dur=${Math.round(u.fblMs)}`,
-    )
+    parts.push(`cdn-upstream-layer;desc="${u.layer}"`)
+    if (u.dnsMs !== undefined) parts.push(`cdn-upstream-dns;dur=${Math.round(u.dnsMs)}`)
+    if (u.connectMs !== undefined) {
+      parts.push(`cdn-upstream-connect;dur=${Math.round(u.connectMs)}`)
+    }
+    parts.push(`cdn-upstream-fbl;dur=${Math.round(u.fblMs)}`)
   }
   if (m.downstreamFblMs !== undefined) {
     parts.push(`cdn-downstream-fbl;dur=${Math.round(m.downstreamFblMs)}`)

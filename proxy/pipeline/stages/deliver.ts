@@ -1,12 +1,17 @@
 // deliver — write the response to the viewer (spec §0 steps 19 and 21, §3.8, §9.1): the
-// behavior's response headers policy, then CloudFront's response headers (Via, X-Cache,
-// X-Amz-Cf-Pop, X-Amz-Cf-Id) on top, the body streamed as it arrives.
+// behavior's response headers policy (with Server-Timing when it is enabled and sampled),
+// then CloudFront's response headers (Via, X-Cache, X-Amz-Cf-Pop, X-Amz-Cf-Id) on top, the
+// body streamed as it arrives.
 // If the origin body fails midway the viewer connection is cut, so a truncated body can never
 // pass for a complete one. Resolves when the response has been written. Exits: done.
 import { pipeline } from 'node:stream'
 import { appendList, X_CACHE } from '../../cloudfront/headers.js'
 import type { ResponseHeadersPolicy } from '../../cloudfront/policy-types.js'
-import { applyResponseHeadersPolicy } from '../../cloudfront/response-headers-policy.js'
+import {
+  applyResponseHeadersPolicy,
+  serverTimingValue,
+  serverTimingWanted,
+} from '../../cloudfront/response-headers-policy.js'
 import type { HeaderRecord } from '../../http-types.js'
 import type { Exchange, PendingResponse } from '../exchange.js'
 import type { Transition } from '../states.js'
@@ -52,6 +57,9 @@ function writeHead(
   // copy (a cached object's headers are never changed).
   const own = r.hit === undefined ? r.headers : { ...r.headers, age: String(r.hit.age) }
   const h = policy === undefined ? own : withPolicy(ex, policy, own)
+  if (serverTimingWanted(policy, ex.headers['pragma'], Math.random())) {
+    h['server-timing'] = serverTiming(ex, h['server-timing'])
+  }
   h['via'] = appendList(h['via'], viewerVia(ex))
   h['x-cache'] = X_CACHE[ex.resultType]
   h['x-amz-cf-pop'] = ex.dist.pop
@@ -83,6 +91,24 @@ function writeBody(ex: Exchange, r: PendingResponse): Transition | Promise<Trans
       }
       resolve(DONE)
     })
+  })
+}
+
+/** §9.1: the edge's metrics; the origin's own Server-Timing follows on a miss, not on a hit. */
+function serverTiming(ex: Exchange, origin: string | string[] | undefined): string {
+  const t = ex.resultType
+  const cache = t === 'Hit' ? 'hit' : t === 'RefreshHit' ? 'refresh' : 'miss'
+  const fromOrigin = ex.originMs !== undefined && cache !== 'hit'
+  return serverTimingValue({
+    cache,
+    pop: ex.dist.pop,
+    requestId: ex.id,
+    ...(cache === 'hit' ? { hitLayer: 'EDGE' as const } : {}),
+    ...(fromOrigin ? { upstream: { layer: 'Origin', fblMs: ex.originMs ?? 0 } } : {}),
+    downstreamFblMs: ex.headersAtMs - ex.startedAtMs,
+    ...(origin === undefined
+      ? {}
+      : { originValue: Array.isArray(origin) ? origin.join(', ') : origin }),
   })
 }
 
