@@ -12,32 +12,47 @@ import type { HeaderRecord } from '../http-types.js'
 import type { Exchange, PendingResponse } from './exchange.js'
 import type { Transition } from './states.js'
 
-export type LambdaCall =
-  { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly to: Transition }
+export type LambdaCall<T> =
+  { readonly ok: true; readonly result: T } | { readonly ok: false; readonly to: Transition }
 
-export async function callLambda(
+/** The validated result, or the reason it is not one (§8.6). */
+type Interpret<T> = (result: unknown, event: CfEvent) => T | { kind: 'invalid'; reason: string }
+
+/**
+ * Calls a function with its deadline and validates what it returned with `interpret`; a
+ * failed call is CloudFront's 503 (execution error, or limit exceeded on a timeout), an
+ * invalid result its 502 naming what was wrong.
+ */
+export async function callLambda<T>(
   ex: Exchange,
   deps: Deps,
   fn: EdgeFunctionBinding,
   event: CfEvent,
   eventType: EdgeEventType,
-): Promise<LambdaCall> {
+  interpret: Interpret<T>,
+): Promise<LambdaCall<Exclude<T, { kind: 'invalid' }>>> {
   const out = await fn.runner.invoke(event, { requestId: ex.id, timeoutMs: fn.timeoutMs })
-  if (out.ok) {
-    deps.metrics.lambdaRun(fn.name, eventType, out.durationMs, undefined)
-    return { ok: true, result: out.result }
+  if (!out.ok) {
+    deps.metrics.lambdaRun(fn.name, eventType, out.durationMs, out.kind)
+    deps.log.warn(
+      { reqId: ex.id, function: fn.name, event: eventType, kind: out.kind, err: out.message },
+      'Lambda@Edge function failed',
+    )
+    const code = out.kind === 'timeout' ? 'LAMBDA_LIMIT_EXCEEDED' : 'LAMBDA_EXECUTION_ERROR'
+    return { ok: false, to: { to: 'synth', synth: { kind: 'error', code } } }
   }
-  deps.metrics.lambdaRun(fn.name, eventType, out.durationMs, out.kind)
-  deps.log.warn(
-    { reqId: ex.id, function: fn.name, event: eventType, kind: out.kind, err: out.message },
-    'Lambda@Edge function failed',
-  )
-  const code = out.kind === 'timeout' ? 'LAMBDA_LIMIT_EXCEEDED' : 'LAMBDA_EXECUTION_ERROR'
-  return { ok: false, to: { to: 'synth', synth: { kind: 'error', code } } }
+  deps.metrics.lambdaRun(fn.name, eventType, out.durationMs, undefined)
+  const result = interpret(out.result, event)
+  if (isInvalid(result)) return { ok: false, to: invalid(ex, deps, fn, eventType, result.reason) }
+  return { ok: true, result: result as Exclude<T, { kind: 'invalid' }> }
+}
+
+function isInvalid(r: unknown): r is { kind: 'invalid'; reason: string } {
+  return (r as { kind?: unknown }).kind === 'invalid'
 }
 
 /** A result that failed validation (§8.6): 502, the page naming what was wrong. */
-export function lambdaInvalid(
+function invalid(
   ex: Exchange,
   deps: Deps,
   fn: EdgeFunctionBinding,

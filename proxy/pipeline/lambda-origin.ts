@@ -5,6 +5,25 @@
 import type { CfOrigin } from '../../functions/edge/event.js'
 import type { ReturnedOrigin } from '../../functions/edge/result.js'
 import type { CustomOriginConfig, OriginConfig } from '../config/types.js'
+import type { HeaderRecord } from '../http-types.js'
+import type { Exchange } from './exchange.js'
+
+/**
+ * What origin-request and origin-response events share (§8.2): the distribution and request
+ * ids, the viewer's IP, the request headers as sent to the origin — without the origin's
+ * custom headers, which the event shows in `origin` instead — and the origin.
+ */
+export function originEventBase(ex: Exchange, origin: OriginConfig, sent: HeaderRecord) {
+  const custom = new Set(origin.customHeaders.map((h) => h.name.toLowerCase()))
+  return {
+    distributionDomainName: ex.dist.distributionDomain,
+    distributionId: ex.dist.distributionId,
+    requestId: ex.id,
+    clientIp: ex.viewer.clientIp,
+    headers: Object.fromEntries(Object.entries(sent).filter(([name]) => !custom.has(name))),
+    origin: cfOrigin(origin, ex.viewer.scheme),
+  }
+}
 
 export function cfOrigin(origin: OriginConfig, scheme: 'http' | 'https'): CfOrigin {
   const customHeaders: Record<string, { key: string; value: string }[]> = {}

@@ -1,39 +1,12 @@
 // The optional HTTPS listener (Server.Tls) makes viewer protocol policies testable end to end
 // (spec §11.5): https-only serves over HTTPS, redirect-to-https points at the TLS port.
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { Agent, request } from 'undici'
 import type { Edgeproxy } from '../../proxy/main.js'
 import { startOrigin, type TestOrigin } from '../helpers/origin.js'
 import { behavior, customOrigin, startProxy } from '../helpers/proxy.js'
-
-function selfSigned(): { cert: Buffer; key: Buffer } {
-  const dir = mkdtempSync(join(tmpdir(), 'edgeproxy-tls-'))
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  )
-  return { cert: readFileSync(join(dir, 'cert.pem')), key: readFileSync(join(dir, 'key.pem')) }
-}
+import { selfSigned } from '../helpers/tls.js'
 
 describe('HTTPS listener (spec §11.5)', () => {
   let origin: TestOrigin

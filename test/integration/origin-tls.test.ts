@@ -2,37 +2,13 @@
 // valid for its name (a 502); locally that check is off by default, so a self-signed
 // development origin works, and `Server.VerifyOriginTls: true` turns it on.
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { request } from 'undici'
 import type { Edgeproxy } from '../../proxy/main.js'
 import { behavior, customOrigin, startProxy } from '../helpers/proxy.js'
-
-function selfSigned(): { cert: Buffer; key: Buffer } {
-  const dir = mkdtempSync(join(tmpdir(), 'edgeproxy-origin-tls-'))
-  const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')]
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-    ].concat(['-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert]),
-    { stdio: 'ignore' },
-  )
-  return { cert: readFileSync(cert), key: readFileSync(key) }
-}
+import { selfSigned } from '../helpers/tls.js'
 
 describe('origin TLS verification (spec §1.3)', () => {
   let origin: Server

@@ -19,8 +19,8 @@ import { originHostHeader } from '../../origin/client.js'
 import type { Exchange } from '../exchange.js'
 import { targetOrigin } from '../function-origin.js'
 import { viewerCountryOf } from '../geo.js'
-import { callLambda, generatedResponse, lambdaInvalid, withHiddenHeaders } from '../lambda-call.js'
-import { cfOrigin, returnedOriginConfig } from '../lambda-origin.js'
+import { callLambda, generatedResponse, withHiddenHeaders } from '../lambda-call.js'
+import { originEventBase, returnedOriginConfig } from '../lambda-origin.js'
 import { exposedBody, originRequestBody, replaceRequestBody } from '../request-body.js'
 import type { Transition } from '../states.js'
 import { viewerVia } from './via.js'
@@ -82,29 +82,18 @@ async function runLambda(
 ): Promise<Transition> {
   const req = ex.originRequest
   if (req === undefined) throw new Error('origin-request function without a request')
-  // The origin's custom headers are shown in origin.customHeaders, not among the request's.
-  const custom = new Set(origin.customHeaders.map((h) => h.name.toLowerCase()))
-  const headers = Object.fromEntries(
-    Object.entries(req.headers).filter(([name]) => !custom.has(name)),
-  )
   const body = fn.includeBody ? await exposedBody(ex, LIMITS.origin.exposedBodyBytes) : undefined
   const event = edgeEvent({
+    ...originEventBase(ex, origin, req.headers),
     eventType: EVENT,
-    distributionDomainName: ex.dist.distributionDomain,
-    distributionId: ex.dist.distributionId,
-    requestId: ex.id,
-    clientIp: ex.viewer.clientIp,
     method: ex.viewer.method,
     uri: ex.uri,
     querystring,
-    headers,
     ...(body === undefined ? {} : { body }),
-    origin: cfOrigin(origin, ex.viewer.scheme),
   })
-  const call = await callLambda(ex, deps, fn, event, EVENT)
+  const call = await callLambda(ex, deps, fn, event, EVENT, interpretRequestResult)
   if (!call.ok) return call.to
-  const result = interpretRequestResult(call.result, event)
-  if (result.kind === 'invalid') return lambdaInvalid(ex, deps, fn, EVENT, result.reason)
+  const result = call.result
   if (result.kind === 'response') {
     // §8.3: an origin-request response is cached like an origin's (store decides).
     ex.resultType = 'LambdaGeneratedResponse'

@@ -11,8 +11,8 @@ import type { EdgeFunctionBinding } from '../../config/compile-lambda.js'
 import type { Deps } from '../../deps.js'
 import type { Exchange } from '../exchange.js'
 import { responseFromFunction } from '../function-call.js'
-import { callLambda, lambdaInvalid } from '../lambda-call.js'
-import { cfOrigin } from '../lambda-origin.js'
+import { callLambda } from '../lambda-call.js'
+import { originEventBase } from '../lambda-origin.js'
 import type { Transition } from '../states.js'
 
 const EVENT = 'origin-response'
@@ -31,24 +31,17 @@ async function runLambda(ex: Exchange, fn: EdgeFunctionBinding, deps: Deps): Pro
     throw new Error('origin-response function without an origin exchange')
   const q = req.path.indexOf('?')
   const path = q < 0 ? req.path : req.path.slice(0, q)
-  const custom = new Set(origin.customHeaders.map((h) => h.name.toLowerCase()))
   const event = edgeEvent({
+    ...originEventBase(ex, origin, req.headers),
     eventType: EVENT,
-    distributionDomainName: ex.dist.distributionDomain,
-    distributionId: ex.dist.distributionId,
-    requestId: ex.id,
-    clientIp: ex.viewer.clientIp,
     method: req.method,
     uri: path.startsWith(origin.originPath) ? path.slice(origin.originPath.length) || '/' : path,
     querystring: q < 0 ? '' : req.path.slice(q + 1),
-    headers: Object.fromEntries(Object.entries(req.headers).filter(([n]) => !custom.has(n))),
-    origin: cfOrigin(origin, ex.viewer.scheme),
     response: { status: r.status, headers: r.headers },
   })
-  const call = await callLambda(ex, deps, fn, event, EVENT)
+  const call = await callLambda(ex, deps, fn, event, EVENT, interpretResponseResult)
   if (!call.ok) return call.to
-  const result = interpretResponseResult(call.result, event)
-  if (result.kind === 'invalid') return lambdaInvalid(ex, deps, fn, EVENT, result.reason)
+  const result = call.result
   // A replaced body goes on as a stream, so that store reads and caches it like an origin's.
   ex.response = responseFromFunction(r, result.status, result.headers, result.body, true)
   return TO_STORE

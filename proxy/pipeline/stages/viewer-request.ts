@@ -18,7 +18,7 @@ import type { Deps } from '../../deps.js'
 import type { Exchange } from '../exchange.js'
 import { functionFailure, functionRequestInput } from '../function-call.js'
 import { chooseOrigin, targetOrigin } from '../function-origin.js'
-import { callLambda, generatedResponse, lambdaInvalid, withHiddenHeaders } from '../lambda-call.js'
+import { callLambda, generatedResponse, withHiddenHeaders } from '../lambda-call.js'
 import { exposedBody, replaceRequestBody } from '../request-body.js'
 import type { Transition } from '../states.js'
 
@@ -97,10 +97,9 @@ async function runLambda(
     eventType: EVENT,
     ...(fn.includeBody ? { body: await exposedBody(ex, LIMITS.viewer.exposedBodyBytes) } : {}),
   })
-  const call = await callLambda(ex, deps, fn, event, EVENT)
+  const call = await callLambda(ex, deps, fn, event, EVENT, interpretRequestResult)
   if (!call.ok) return call.to
-  const result = interpretRequestResult(call.result, event)
-  if (result.kind === 'invalid') return lambdaInvalid(ex, deps, fn, EVENT, result.reason)
+  const result = call.result
   if (result.kind === 'response') {
     ex.resultType = 'LambdaGeneratedResponse'
     ex.response = generatedResponse(result, false)

@@ -12,7 +12,7 @@ import type { EdgeFunctionBinding } from '../../config/compile-lambda.js'
 import type { Deps } from '../../deps.js'
 import type { Exchange } from '../exchange.js'
 import { functionFailure, functionRequestInput, responseFromFunction } from '../function-call.js'
-import { callLambda, lambdaInvalid } from '../lambda-call.js'
+import { callLambda } from '../lambda-call.js'
 import type { Transition } from '../states.js'
 
 const EVENT = 'viewer-response'
@@ -50,11 +50,9 @@ async function runLambda(ex: Exchange, fn: EdgeFunctionBinding, deps: Deps): Pro
     eventType: 'viewer-response',
     response: { status: r.status, headers },
   })
-  const call = await callLambda(ex, deps, fn, event, 'viewer-response')
+  const call = await callLambda(ex, deps, fn, event, 'viewer-response', interpretResponseResult)
   if (!call.ok) return call.to
-  const result = interpretResponseResult(call.result, event)
-  if (result.kind === 'invalid')
-    return lambdaInvalid(ex, deps, fn, 'viewer-response', result.reason)
+  const result = call.result
   ex.response = responseFromFunction(r, result.status, result.headers, result.body)
   return TO_DELIVER
 }
