@@ -13,6 +13,7 @@ import type {
 } from 'quickjs-emscripten'
 import { FunctionCompileError, type KeyValueStore, type ViewerFunctionSpec } from '../types.js'
 import { PRELUDE, REGISTER_SUFFIX, moduleSource } from './prelude.js'
+import { StringWriter } from './string-writer.js'
 
 /** QuickJS heap limit per function: the 2 MB of §7.1. The prelude and QuickJS's own
  * structures take ~150 KB of it, leaving ~1.85 MB for the function's data. */
@@ -95,6 +96,8 @@ export class Vm {
   readonly ctx: QuickJSContext
   private readonly invokeFn: QuickJSHandle
   private readonly pollFn: QuickJSHandle
+  /** Writes the per-call event text into the context (string-writer.ts). */
+  readonly strings: StringWriter
 
   private constructor(
     rt: QuickJSRuntime,
@@ -106,6 +109,7 @@ export class Vm {
     this.ctx = ctx
     this.invokeFn = invoke
     this.pollFn = poll
+    this.strings = new StringWriter(ctx)
   }
 
   /** Builds the sandbox; throws FunctionCompileError for code problems. */
@@ -202,7 +206,7 @@ export class Vm {
   /** Calls invoke(eventText) or poll(mode); a string, or the VM's error as text. */
   call(fn: 'invoke' | 'poll', a: string | number): { out: string } | { err: string } {
     const { ctx } = this
-    const arg = typeof a === 'string' ? ctx.newString(a) : ctx.newNumber(a)
+    const arg = typeof a === 'string' ? this.strings.newString(a) : ctx.newNumber(a)
     const res = ctx.callFunction(fn === 'invoke' ? this.invokeFn : this.pollFn, ctx.undefined, arg)
     arg.dispose()
     if (res.error) return { err: errorText(ctx, res.error) }
@@ -223,6 +227,7 @@ export class Vm {
 
   dispose(): void {
     if (!this.ctx.alive) return
+    this.strings.dispose()
     this.invokeFn.dispose()
     this.pollFn.dispose()
     this.ctx.dispose()
