@@ -34,6 +34,11 @@ function groupMembers(pgid: number): [pid: number, fields: string[]][] | null {
   return members
 }
 
+/** Pids of the live processes in process group pgid; empty without /proc. */
+export function groupPids(pgid: number): number[] {
+  return (groupMembers(pgid) ?? []).map(([pid]) => pid)
+}
+
 /** CPU seconds used so far by every live process in process group pgid, or null without /proc. */
 export function groupCpuSeconds(pgid: number): number | null {
   const members = groupMembers(pgid)

@@ -9,11 +9,13 @@ import { join } from 'node:path'
 import { groupCpuSeconds, reapedChildrenCpuSeconds, selfCpuSeconds, serverRssBytes } from './cpu.js'
 import { runLoad, wrkInstalled } from './load.js'
 import { parseOptions, RSS_WATCH_SCENARIO, USAGE, type BenchOptions } from './options.js'
+import { pinningUnavailable, whilePinned } from './pin.js'
 import * as procs from './procs.js'
 import { formatMarkdown, formatTable, median, probeProblems, summarize } from './report.js'
 import { writeResults, type ProbeResult, type RunResult } from './report.js'
 import { BASELINE, scenarios, type Scenario } from './scenarios.js'
-import { PROXY_CMD_ENV, repoRoot, startServers, type Server } from './servers.js'
+import { PROXY_CMD_ENV, removeServerFiles, repoRoot, startServers } from './servers.js'
+import { varnishInstalled, type Server } from './servers.js'
 import { computeTargets, RSS_ROUND_TARGETS, rssRounds, rssTrend } from './targets.js'
 import type { RssSample, RssTrend } from './targets.js'
 
@@ -37,11 +39,27 @@ function gitCommit(): string | null {
 const generatorCpuSeconds = (): number => selfCpuSeconds() + reapedChildrenCpuSeconds()
 
 function loadOf(server: Server, s: Scenario, durationS: number, o: BenchOptions) {
-  return runLoad(o.tool, {
-    url: server.base + s.path,
-    durationS,
-    connections: o.connections,
-    headers: s.headers,
+  const load = () =>
+    runLoad(o.tool, {
+      url: server.base + s.path,
+      durationS,
+      connections: o.connections,
+      headers: s.headers,
+    })
+  return s.pinned === true ? whilePinned(server.child.pid, load) : load()
+}
+
+/** The rows this machine can run: why each other one is left out goes to stderr. */
+function runnable(wanted: readonly Scenario[]): Scenario[] {
+  const noPin = wanted.some((s) => s.pinned === true) ? pinningUnavailable() : null
+  const noVarnish =
+    wanted.some((s) => s.target === 'varnish') && !varnishInstalled()
+      ? 'no varnishd on PATH (Debian: apt-get install varnish)'
+      : null
+  return wanted.filter((s) => {
+    const why = s.target === 'varnish' ? (noVarnish ?? noPin) : s.pinned === true ? noPin : null
+    if (why !== null) process.stderr.write(`${s.name}: left out, ${why}\n`)
+    return why === null
   })
 }
 
@@ -99,7 +117,7 @@ async function watchRss(server: Server, s: Scenario, o: BenchOptions): Promise<R
 
 async function bench(o: BenchOptions, argv: readonly string[]): Promise<number> {
   const startedAt = new Date()
-  const selected = scenarios.filter((s) => o.only.includes(s.name))
+  const selected = runnable(scenarios.filter((s) => o.only.includes(s.name)))
   const servers = await startServers(new Set(selected.map((s) => s.target)))
   const serverOf = (s: Scenario): Server => servers.get(s.target)!
   const total = selected.length * (o.warmupS + o.runs * o.durationS) + o.rssWatchS
@@ -214,6 +232,7 @@ async function main(): Promise<number> {
     return 1
   } finally {
     await procs.stopAll()
+    removeServerFiles()
   }
 }
 

@@ -5,10 +5,11 @@ import { signedHitPath } from './signing.js'
 
 /**
  * Which child process a scenario sends its load to: the bare baseline, the same server under
- * node:cluster, the naive undici proxy, or the edgeproxy started once plain and once with
- * `--workers 2` (bench/servers.ts).
+ * node:cluster, the naive undici proxy, the edgeproxy started once plain and once with
+ * `--workers 2`, or Varnish in front of the same origin (bench/servers.ts).
  */
-export type Target = 'baseline' | 'cluster-baseline' | 'naive-proxy' | 'proxy' | 'proxy-workers'
+export type Target =
+  'baseline' | 'cluster-baseline' | 'naive-proxy' | 'proxy' | 'proxy-workers' | 'varnish'
 
 export interface Scenario {
   /** Unique name, used by `--only` and in the report. */
@@ -24,6 +25,11 @@ export interface Scenario {
    * (the encoded size is then not checked).
    */
   readonly expect?: { readonly bytes?: number; readonly encoded?: boolean }
+  /**
+   * Measured with the server's processes on CPU 0 and the load generator (the runner, and the
+   * wrk it starts) on CPU 1, as perf-baseline.md compares servers "on the same core".
+   */
+  readonly pinned?: boolean
   /** What the row measures, printed under the table. */
   readonly note: string
 }
@@ -102,5 +108,19 @@ export const scenarios: readonly Scenario[] = [
     target: 'cluster-baseline',
     path: '/',
     note: 'the baseline server in 2 node:cluster workers: the reference for the workers target',
+  },
+  {
+    name: 'varnish-hit-1core',
+    target: 'varnish',
+    path: '/hit',
+    pinned: true,
+    note: 'Varnish (default VCL, malloc 256m) before the same origin, a hit, on CPU 0 (needs varnishd)',
+  },
+  {
+    name: 'proxy-hit-1core',
+    target: 'proxy',
+    path: '/hit',
+    pinned: true,
+    note: 'proxy-hit with the proxy on CPU 0 as Varnish is: the Varnish target compares these two',
   },
 ]

@@ -1,8 +1,11 @@
 // Starts the bench's servers as child processes on free loopback ports: the baseline, the
 // cluster baseline, the origin, the naive proxy and the proxy (the edgeproxy CLI with
 // bench/bench-config.yaml, or the command in EDGEPROXY_BENCH_PROXY_CMD) once with one process
-// and once with `--workers 2`, each awaited until it answers HTTP (bench/README.md).
-import { existsSync } from 'node:fs'
+// and once with `--workers 2`, and Varnish before the same origin when varnishd is installed,
+// each awaited until it answers HTTP (bench/README.md).
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as procs from './procs.js'
@@ -66,6 +69,41 @@ function proxyArgv(port: number, adminPort: number, originPort: number, workers 
   ]
 }
 
+/** Varnish's working directories (`-n`), removed by removeServerFiles(). */
+const varnishDirs: string[] = []
+
+/** Whether varnishd is on PATH (Debian: apt-get install varnish). */
+export function varnishInstalled(): boolean {
+  const r = spawnSync('varnishd', ['-V'], { stdio: 'ignore', timeout: 5000 })
+  return r.error === undefined && r.status === 0
+}
+
+/**
+ * varnishd as perf-baseline.md runs it: foreground, no jail, the built-in VCL with the origin
+ * as its backend (the origin's max-age makes the object cacheable), 256 MB malloc storage.
+ */
+export function varnishArgv(workDir: string, port: number, originPort: number): string[] {
+  return [
+    'varnishd',
+    '-F',
+    '-j',
+    'none',
+    '-n',
+    workDir,
+    '-a',
+    `${HOST}:${String(port)}`,
+    '-b',
+    `${HOST}:${String(originPort)}`,
+    '-s',
+    'malloc,256m',
+  ]
+}
+
+/** Removes what the servers left on disk (Varnish's working directories). */
+export function removeServerFiles(): void {
+  for (const dir of varnishDirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+}
+
 async function startServer(name: string, argv: string[], port: number): Promise<Server> {
   const env = { ...process.env, LOG_LEVEL: 'warn' }
   const child = procs.spawnChild(name, argv, { cwd: repoRoot, env })
@@ -75,10 +113,11 @@ async function startServer(name: string, argv: string[], port: number): Promise<
 }
 
 export async function startServers(targets: ReadonlySet<Target>): Promise<Map<Target, Server>> {
-  const ports = await procs.freePorts(8)
+  const ports = await procs.freePorts(9)
   const port = (): number => ports.shift() ?? 0
   const [originPort, baselinePort, clusterPort, naivePort] = [port(), port(), port(), port()]
   const [proxyPort, adminPort, workersPort, workersAdminPort] = [port(), port(), port(), port()]
+  const varnishPort = port()
   // Resolve the proxy commands first, so a missing CLI fails before anything is spawned.
   const proxy = targets.has('proxy') ? proxyArgv(proxyPort, adminPort, originPort) : null
   const proxyWorkers = targets.has('proxy-workers')
@@ -94,7 +133,8 @@ export async function startServers(targets: ReadonlySet<Target>): Promise<Map<Ta
     const argv = [process.execPath, fixed('cluster-baseline.js'), '--port', String(clusterPort)]
     servers.set('cluster-baseline', await startServer('cluster-baseline', argv, clusterPort))
   }
-  if (proxy !== null || proxyWorkers !== null || targets.has('naive-proxy')) {
+  const needsOrigin = ['proxy', 'proxy-workers', 'naive-proxy', 'varnish'] as const
+  if (needsOrigin.some((t) => targets.has(t))) {
     await startServer(
       'origin',
       [process.execPath, fixed('origin.js'), '--port', String(originPort)],
@@ -114,6 +154,13 @@ export async function startServers(targets: ReadonlySet<Target>): Promise<Map<Ta
   if (proxyWorkers !== null) {
     process.stderr.write(`proxy-workers: ${proxyWorkers.join(' ')}\n`)
     servers.set('proxy-workers', await startServer('proxy-workers', proxyWorkers, workersPort))
+  }
+  if (targets.has('varnish')) {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeproxy-bench-varnish-'))
+    varnishDirs.push(dir)
+    const argv = varnishArgv(dir, varnishPort, originPort)
+    process.stderr.write(`varnish: ${argv.join(' ')}\n`)
+    servers.set('varnish', await startServer('varnish', argv, varnishPort))
   }
   return servers
 }

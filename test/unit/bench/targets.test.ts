@@ -90,6 +90,7 @@ describe('bench targets', () => {
           'RSS over rounds',
           'RSS over rounds, proxy-workers',
           'signed hit',
+          'Varnish, one core',
         ],
       )
       expected.forEach((e, i) => {
@@ -124,6 +125,37 @@ describe('bench targets', () => {
     it(name, () => {
       const t = computeTargets(new Map(Object.entries(medians)), null)[6]!
       assert.equal(t.name, 'signed hit')
+      assert.equal(t.met, met)
+    })
+  }
+  const varnish: [string, Record<string, number>, boolean | null][] = [
+    [
+      'a pinned hit above Varnish pinned is ahead of it',
+      { 'proxy-hit-1core': 34_000, 'varnish-hit-1core': 33_000 },
+      true,
+    ],
+    [
+      'an equal pinned hit is not behind (≥ 1.00)',
+      { 'proxy-hit-1core': 33_000, 'varnish-hit-1core': 33_000 },
+      true,
+    ],
+    [
+      'a pinned hit at 0.9 of Varnish misses',
+      { 'proxy-hit-1core': 29_700, 'varnish-hit-1core': 33_000 },
+      false,
+    ],
+    [
+      'the unpinned hit does not stand in for the pinned one',
+      { 'proxy-hit': 40_000, 'varnish-hit-1core': 33_000 },
+      null,
+    ],
+    ['no Varnish row (no varnishd): not measured', { 'proxy-hit-1core': 30_000 }, null],
+  ]
+  for (const [name, medians, met] of varnish) {
+    it(name, () => {
+      const t = computeTargets(new Map(Object.entries(medians)), null)[7]!
+      assert.equal(t.name, 'Varnish, one core')
+      assert.equal(t.formula, 'proxy-hit-1core / varnish-hit-1core')
       assert.equal(t.met, met)
     })
   }
