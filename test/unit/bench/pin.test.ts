@@ -1,23 +1,20 @@
 // The bench's CPU pinning (bench/pin.ts) for the rows compared on one core, issue #8's Varnish
 // target: a real child process group is on CPU 0 and the runner on CPU 1 while the row runs,
-// and both are back on every CPU after it, also when the row fails. Also that the target's
+// and both are back on the CPUs they had after it, also when the row fails. Also that the target's
 // formula names rows that exist and are pinned.
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { cpus } from 'node:os'
 import { after, before, describe, it } from 'node:test'
-import { pinningUnavailable, whilePinned } from '../../../bench/pin.js'
+import { allowedCpus, inCpuList, pinningUnavailable, whilePinned } from '../../../bench/pin.js'
 import { scenarios } from '../../../bench/scenarios.js'
 import { computeTargets } from '../../../bench/targets.js'
 
-const allowed = (pid: number): string =>
-  /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '?'
+const allowed = (pid: number): string => allowedCpus(pid) ?? 'gone'
 
 const skip = pinningUnavailable() ?? false
 
 describe('whilePinned', { skip }, () => {
-  const every = `0-${String(cpus().length - 1)}`
+  let every = ''
   let child: ReturnType<typeof spawn>
   let pid = 0
   before(() => {
@@ -26,6 +23,7 @@ describe('whilePinned', { skip }, () => {
       stdio: 'ignore',
     })
     pid = child.pid!
+    every = allowed(process.pid)
   })
   after(() => {
     child.kill('SIGKILL')
@@ -53,6 +51,22 @@ describe('whilePinned', { skip }, () => {
       /no processes in group/,
     )
   })
+})
+
+describe('inCpuList', () => {
+  const rows: [string, number, boolean][] = [
+    ['0-1', 0, true],
+    ['0-1', 1, true],
+    ['0-1', 2, false],
+    ['1', 0, false],
+    ['2-3,0', 0, true],
+    ['0,2-5', 1, false],
+    ['0,2-5', 4, true],
+  ]
+  for (const [list, cpu, want] of rows) {
+    it(`CPU ${String(cpu)} in "${list}": ${String(want)}`, () =>
+      assert.equal(inCpuList(list, cpu), want))
+  }
 })
 
 describe('the Varnish rows', () => {
