@@ -108,6 +108,7 @@ const CONTEXT_BITS = [PRESENT.distributionDomainName, PRESENT.distributionId, 0,
  * back for one (see withParts() in runtime.ts).
  */
 export function compactEventText(event: CfEvent, nowMs: number): string | undefined {
+  if (BUILT.has(event)) return builtEventText(event, nowMs)
   const e = event as unknown
   if (!isPlain(e)) return undefined
   const response = hasKeys(e, RESPONSE_EVENT)
@@ -159,6 +160,40 @@ export function compactEventText(event: CfEvent, nowMs: number): string | undefi
   let text = strings.join(FIELD) + json
   for (const p of parts) text += FIELD + JSON.stringify(p)
   return text
+}
+
+/** Events event.ts built: their shape is known (see markBuilt). */
+const BUILT = new WeakSet<CfEvent>()
+
+/**
+ * Marks an event event.ts has just built, of the shape compactEventText() checks for: every
+ * context key, strings where it has strings, statusDescription always, parts of JSON data. Its
+ * compact text then skips the shape checks; only its strings are searched for UNSAFE
+ * characters. The caller must not change the event before it is invoked.
+ */
+export function markBuilt(event: CfEvent): CfEvent {
+  BUILT.add(event)
+  return event
+}
+
+/** compactEventText() for a marked event: the same text, without re-checking the shape. */
+function builtEventText(e: CfEvent, nowMs: number): string | undefined {
+  const { context: c, request: q, response: s } = e
+  const ip = e.viewer.ip
+  const F = FIELD
+  const all = PRESENT.distributionDomainName | PRESENT.distributionId | PRESENT.requestId
+  const present = s === undefined ? all : all | PRESENT.statusDescription
+  const d = c.distributionDomainName ?? ''
+  const id = c.distributionId ?? ''
+  const rid = c.requestId ?? ''
+  const head = `c${F}${String(nowMs)}${F}${String(present)}${F}${e.version}${F}${d}${F}${id}${F}${c.eventType}${F}${rid}${F}${ip}${F}`
+  if (s === undefined) {
+    if (UNSAFE.test(d + id + rid + ip + q.method + q.uri)) return undefined
+    return `${head}${q.method}${F}${q.uri}${F}${JSON.stringify(q.querystring)}${F}${JSON.stringify(q.headers)}${F}${JSON.stringify(q.cookies)}`
+  }
+  const desc = s.statusDescription ?? ''
+  if (UNSAFE.test(d + id + rid + ip + desc)) return undefined
+  return `${head}${String(s.statusCode)}${F}${desc}${F}${JSON.stringify(q)}${F}${JSON.stringify(s.headers)}${F}${JSON.stringify(s.cookies)}`
 }
 
 /** JSON data: plain objects, arrays and strings. */

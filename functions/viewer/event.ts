@@ -3,6 +3,7 @@
 // `multiValue` only for repeated names, query values as sent, hop-by-hop and §8.5 disallowed
 // headers hidden. No pipeline types: callers pass node-shaped headers.
 import { STATUS_CODES } from 'node:http'
+import { markBuilt } from './event-text.js'
 import { connectionTokens, isExposedHeader } from './header-rules.js'
 import type { CfEvent, CfRequest, CfResponse, CfResponseCookie, CfValue } from './types.js'
 
@@ -27,15 +28,17 @@ export interface ViewerResponseInput {
   readonly headers: Readonly<Record<string, string | string[]>>
 }
 
+/** The event; marked built (event-text.ts): pass it to invoke() unchanged. */
 export function viewerRequestEvent(input: ViewerRequestInput): CfEvent {
-  return {
+  return markBuilt({
     version: '1.0',
     context: contextOf(input, 'viewer-request'),
     viewer: { ip: input.clientIp },
     request: requestOf(input),
-  }
+  })
 }
 
+/** The event; marked built (event-text.ts): pass it to invoke() unchanged. */
 export function viewerResponseEvent(
   requestInput: ViewerRequestInput,
   response: ViewerResponseInput,
@@ -56,13 +59,13 @@ export function viewerResponseEvent(
     headers,
     cookies,
   }
-  return {
+  return markBuilt({
     version: '1.0',
     context: contextOf(requestInput, 'viewer-response'),
     viewer: { ip: requestInput.clientIp },
     request: requestOf(requestInput),
     response: res,
-  }
+  })
 }
 
 function contextOf(input: ViewerRequestInput, eventType: CfEvent['context']['eventType']) {

@@ -5,7 +5,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { getQuickJS } from 'quickjs-emscripten'
-import { viewerRequestEvent, viewerResponseEvent } from '../../../functions/viewer/event.js'
+import {
+  viewerRequestEvent,
+  viewerResponseEvent,
+  type ViewerRequestInput,
+} from '../../../functions/viewer/event.js'
 import { compactEventText, jsonEventText } from '../../../functions/viewer/event-text.js'
 import { compileViewerFunction, initViewerRuntime } from '../../../functions/viewer/runtime.js'
 import { Vm } from '../../../functions/viewer/sandbox/vm.js'
@@ -239,10 +243,14 @@ function handler(e) {
 })
 
 describe('compact event: which events take it', () => {
-  const base = requestEvent
+  // Copies: these rows change events, and a built event must reach invoke() unchanged.
+  const base = (): CfEvent => structuredClone(requestEvent())
+  const response = (): CfEvent => structuredClone(responseEvent())
   const rows: [string, () => unknown, boolean][] = [
-    ['an event.ts viewer-request event', base, true],
+    ['an event.ts viewer-request event', requestEvent, true],
     ['an event.ts viewer-response event', responseEvent, true],
+    ['a copy of one', base, true],
+    ['a copy of a viewer-response one', response, true],
     [
       'a context with eventType only',
       () => ({ ...base(), context: { eventType: 'viewer-request' } }),
@@ -251,7 +259,7 @@ describe('compact event: which events take it', () => {
     [
       'a response without statusDescription',
       () => {
-        const e = responseEvent()
+        const e = response()
         delete e.response!.statusDescription
         return e
       },
@@ -269,7 +277,7 @@ describe('compact event: which events take it', () => {
     [
       'viewer-response: a request of another shape, with NUL and surrogates (JSON there)',
       () => ({
-        ...responseEvent(),
+        ...response(),
         request: { uri: '/\0😀\ud800', method: 'GET', extra: [1, null], headers: {} },
       }),
       true,
@@ -347,7 +355,7 @@ describe('compact event: which events take it', () => {
     ],
     [
       'a NaN statusCode',
-      () => ({ ...responseEvent(), response: { ...responseEvent().response!, statusCode: NaN } }),
+      () => ({ ...response(), response: { ...responseEvent().response!, statusCode: NaN } }),
       false,
     ],
   ]
@@ -358,6 +366,40 @@ describe('compact event: which events take it', () => {
       const code = 'function handler(e) { return [JSON.stringify(e), e.request.uri] }'
       assert.deepEqual(viaInvoke(code, e), viaJson(code, e))
     })
+  }
+})
+
+describe('built events (markBuilt): the text without shape checks is the checked text', () => {
+  const response = { status: 404, headers: { 'content-type': 'text/plain', 'set-cookie': 'a=1' } }
+  const described = { ...response, statusText: 'Gone Fishing' }
+  const rows: [string, Partial<ViewerRequestInput>, boolean][] = [
+    ['the test input', {}, true],
+    ['no query, no cookies, no headers', { querystring: '', headers: {} }, true],
+    ['non-ASCII and JSON-special characters', { uri: '/ü/"\\/\u2028', querystring: 'a="b"' }, true],
+    ['an empty distribution id', { distributionId: '' }, true],
+    ['a NUL in the uri takes the JSON form', { uri: '/a\0b' }, false],
+    ['the field separator in the ip takes the JSON form', { clientIp: '1.2.3.4\x1d' }, false],
+    ['a lone surrogate in the request id takes the JSON form', { requestId: 'r\ud800' }, false],
+  ]
+  for (const [name, change, compact] of rows) {
+    const i: ViewerRequestInput = { ...input, ...change }
+    const events: [string, () => CfEvent][] = [
+      ['viewer-request', () => viewerRequestEvent(i)],
+      ['viewer-response', () => viewerResponseEvent(i, response)],
+      ['viewer-response with a description', () => viewerResponseEvent(i, described)],
+    ]
+    for (const [type, event] of events) {
+      it(`${name} (${type})`, () => {
+        const built = event()
+        // A structured clone is not marked: it takes the checked path.
+        const checked = compactEventText(structuredClone(built), NOW)
+        // In viewer-response the request travels as JSON, which escapes what the uri holds.
+        if (type === 'viewer-request' || !('uri' in change)) {
+          assert.equal(checked !== undefined, compact)
+        }
+        assert.equal(compactEventText(built, NOW), checked)
+      })
+    }
   }
 })
 
