@@ -136,6 +136,15 @@ function headerLists(
   event: ViewerEventType,
 ): Map<string, string[]> {
   const lists = new Map<string, string[]>()
+  if (value === undefined || value === original) {
+    // Missing, or the event's own headers returned unread (withParts() in runtime.ts): what
+    // the request or response had, lowercase and exposed (event.ts), read-only ones included.
+    for (const name of Object.keys(original)) {
+      const e = original[name]!
+      lists.set(name, e.multiValue === undefined ? [e.value] : e.multiValue.map((i) => i.value))
+    }
+    return lists
+  }
   for (const [name, items] of entries(value, original, what, false)) {
     const n = name.toLowerCase()
     if (!isValidHeaderName(n)) fail(`${what}: ${JSON.stringify(name)} is not a valid header name`)
