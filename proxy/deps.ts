@@ -6,6 +6,7 @@ import type { Metrics } from './metrics.js'
 import type { Collapser } from './cache/collapse.js'
 import type { CacheStore } from './cache/store.js'
 import type { OriginConfig } from './config/types.js'
+import type { EdgeError } from './errors.js'
 import type { OriginRequest, OriginResponse } from './http-types.js'
 
 export interface Clock {
@@ -24,6 +25,13 @@ export interface OriginFetcher {
     req: OriginRequest,
     viewerScheme: 'http' | 'https',
   ): Promise<OriginResponse>
+  /**
+   * Resolves the origin's host name as a connection to it would (spec §8.1: before the
+   * origin-request function runs). Undefined when there is nothing to wait for (a local or
+   * IP-literal origin, a name resolved moments ago); else resolves with undefined when the name
+   * resolved, or with the ORIGIN_DNS error (502) when it did not.
+   */
+  resolve(origin: OriginConfig): Promise<EdgeError | undefined> | undefined
   close(): Promise<void>
 }
 

@@ -170,6 +170,7 @@ function newExchange(
     origin: undefined,
     failoverGroup: undefined,
     failedOver: undefined,
+    originDnsError: undefined,
     originRequest: undefined,
     response: undefined,
     resultType: 'Miss',

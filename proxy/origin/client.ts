@@ -1,6 +1,7 @@
 // Origin access (spec §1.3): one undici Pool per origin target with keep-alive, connect
 // timeout, read timeout (first byte and every gap), response completion timeout and
 // connection attempts; bodies stream both ways. LocalDirectory origins are answered from the filesystem.
+// The host name lookup an origin-request Lambda@Edge waits for (§8.1) is resolve.ts.
 import { Pool } from 'undici'
 import type { CustomOriginConfig, OriginConfig } from '../config/types.js'
 import type { OriginFetcher } from '../deps.js'
@@ -8,6 +9,7 @@ import type { EdgeError } from '../errors.js'
 import type { OriginRequest, OriginResponse } from '../http-types.js'
 import { isConnectFailure, mapOriginError, neverSent } from './errors.js'
 import { fetchFromDirectory } from './local-directory.js'
+import { OriginResolver } from './resolve.js'
 
 /** CloudFront's limit on origin response headers (spec §11.9). */
 const MAX_ORIGIN_HEADER_BYTES = 20480
@@ -18,6 +20,8 @@ export interface OriginClientOptions {
   /** Pools kept open (default 256): functions may name a new origin per request (§7.5, §8),
    * so the least recently used pool beyond this is closed once its requests finish. */
   readonly maxPools?: number
+  /** Looks origin host names up before an origin-request function (§8.1); tests pass their own. */
+  readonly resolver?: OriginResolver
 }
 
 const DEFAULT_MAX_POOLS = 256
@@ -25,9 +29,17 @@ const DEFAULT_MAX_POOLS = 256
 export class OriginClients implements OriginFetcher {
   readonly #pools = new Map<string, Pool>()
   readonly #options: OriginClientOptions
+  readonly #resolver: OriginResolver
 
   constructor(options: OriginClientOptions = { verifyTls: false }) {
     this.#options = options
+    this.#resolver = options.resolver ?? new OriginResolver()
+  }
+
+  /** §8.1: the host a connection would go to, looked up (see OriginFetcher.resolve). */
+  resolve(origin: OriginConfig): Promise<EdgeError | undefined> | undefined {
+    if (origin.kind === 'local') return undefined
+    return this.#resolver.check(connectHost(origin))
   }
 
   async fetch(
@@ -156,6 +168,11 @@ export function originUrl(origin: CustomOriginConfig, viewerScheme: 'http' | 'ht
   const port = scheme === 'https' ? origin.httpsPort : origin.httpPort
   const host = origin.domainName.includes(':') ? `[${origin.domainName}]` : origin.domainName
   return `${scheme}://${host}:${String(port)}`
+}
+
+/** The host name (or IP literal) a connection goes to: the --origin override's, else DomainName. */
+function connectHost(origin: CustomOriginConfig): string {
+  return origin.overrideUrl !== undefined ? new URL(origin.overrideUrl).hostname : origin.domainName
 }
 
 /** The Host header CloudFront sends (§3.4): the DomainName, or the override URL's host. */

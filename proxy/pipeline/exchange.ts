@@ -9,6 +9,7 @@ import type { Release } from '../cache/collapse.js'
 import type { CachedObject } from '../cache/store.js'
 import type { CompiledBehavior, CompiledDistribution } from '../config/compile.js'
 import type { OriginConfig } from '../config/types.js'
+import type { EdgeError } from '../errors.js'
 import type { HeaderRecord, OriginRequest } from '../http-types.js'
 import type { FailoverReason } from '../cloudfront/failover.js'
 import type { ChosenOrigin, FailoverGroup } from './function-origin.js'
@@ -79,6 +80,11 @@ export interface Exchange {
   failoverGroup: FailoverGroup | undefined
   /** Set by fetch when it left the primary: originRequest then builds for the secondary. */
   failedOver: FailedOver | undefined
+  /**
+   * Set by originRequest when the origin's host name did not resolve before the origin-request
+   * function (spec §8.1; the function was skipped): fetch answers it as that attempt's failure.
+   */
+  originDnsError: EdgeError | undefined
   originRequest: OriginRequest | undefined
   response: PendingResponse | undefined
   resultType: ResultType

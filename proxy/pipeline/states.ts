@@ -45,7 +45,9 @@ export type Transition =
  * - lookup → viewerResponse: fresh hit; → errorPage/deliver: a cached error (§4.3);
  *   → originRequest: miss or stale.
  * - originRequest → store: an origin-request Lambda@Edge generated the response (it is cached,
- *   and origin-response does not run for it); → synth: that function failed or was invalid.
+ *   and origin-response does not run for it); → synth: that function failed or was invalid;
+ *   → fetch also when the origin's host name did not resolve before that function (§8.1: it
+ *   is skipped, and fetch answers the failure as any connection failure).
  * - fetch → originRequest: an origin group's primary failed over (§1.4: configured status,
  *   connection failure or timeout; GET/HEAD/OPTIONS): the secondary's request is built, once.
  * - fetch → synth: origin unreachable / timed out (502/504); → viewerResponse: it failed but a

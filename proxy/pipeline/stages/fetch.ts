@@ -4,7 +4,8 @@
 // failure or timeout, viewer GET/HEAD/OPTIONS) is dropped and the secondary's request built.
 // Exits: originResponse with the streaming response; originRequest to try the secondary;
 // synth with the mapped error; or, when an expired object may stand in (stale-if-error,
-// §4.4), the route of a cached response.
+// §4.4), the route of a cached response. An origin whose host name did not resolve before the
+// origin-request function (§8.1, ex.originDnsError) is not asked: that is the attempt's failure.
 import { shouldFailOver, type AttemptOutcome } from '../../cloudfront/failover.js'
 import { withoutHopByHop } from '../../cloudfront/headers.js'
 import { staleOnError } from '../../cache/admit.js'
@@ -25,22 +26,17 @@ export async function fetchOrigin(ex: Exchange, deps: Deps): Promise<Transition>
   const started = deps.clock.nowMs()
   // Objects invalidated after the first attempt started are not stored (store.ts).
   if (ex.failedOver === undefined) ex.fetchStartedAtMs = started
+  const dnsError = ex.originDnsError
+  if (dnsError !== undefined) {
+    ex.originDnsError = undefined
+    return failed(ex, deps, dnsError)
+  }
   let r: OriginResponse
   try {
     r = await deps.origins.fetch(origin, req, ex.viewer.scheme)
   } catch (err) {
-    ex.originMs = deps.clock.nowMs() - ex.fetchStartedAtMs
     if (!(err instanceof EdgeError)) throw err
-    deps.log.debug({ reqId: ex.id, origin: origin.id, err: err.cause ?? err }, 'origin failed')
-    if (failOver(ex, deps, { kind: 'failed', error: err })) return TO_ORIGIN_REQUEST
-    // §4.4: an expired object stands in for an origin that cannot be reached.
-    const stale = staleOnError(ex, deps, undefined, deps.clock.nowMs())
-    if (stale !== undefined) {
-      ex.detailedResult = err.code === 'ORIGIN_TIMEOUT' ? 'OriginReadError' : 'OriginConnectError'
-      ex.response = stale
-      return afterStored(ex)
-    }
-    return { to: 'synth', synth: { kind: 'error', code: err.code } }
+    return failed(ex, deps, err)
   }
   ex.originMs = deps.clock.nowMs() - ex.fetchStartedAtMs
   if (failOver(ex, deps, { kind: 'status', status: r.status })) {
@@ -49,6 +45,21 @@ export async function fetchOrigin(ex: Exchange, deps: Deps): Promise<Transition>
   }
   ex.response = { status: r.status, headers: withoutHopByHop(r.headers), body: r.body }
   return { to: 'originResponse' }
+}
+
+/** The origin could not be reached (or its name did not resolve): failover, a stale object, or 502/504. */
+function failed(ex: Exchange, deps: Deps, err: EdgeError): Transition {
+  ex.originMs = deps.clock.nowMs() - ex.fetchStartedAtMs
+  deps.log.debug({ reqId: ex.id, origin: ex.origin?.id, err: err.cause ?? err }, 'origin failed')
+  if (failOver(ex, deps, { kind: 'failed', error: err })) return TO_ORIGIN_REQUEST
+  // §4.4: an expired object stands in for an origin that cannot be reached.
+  const stale = staleOnError(ex, deps, undefined, deps.clock.nowMs())
+  if (stale !== undefined) {
+    ex.detailedResult = err.code === 'ORIGIN_TIMEOUT' ? 'OriginReadError' : 'OriginConnectError'
+    ex.response = stale
+    return afterStored(ex)
+  }
+  return { to: 'synth', synth: { kind: 'error', code: err.code } }
 }
 
 /**

@@ -5,7 +5,10 @@
 // expired object's validators when revalidating. Then the origin-request Lambda@Edge (§0 step
 // 12, §8): it sees that request and its origin, and may change the URI, query, headers, body
 // (IncludeBody) or the origin itself, or generate a response, which is cached. This stage runs
-// once per origin attempt, so the function runs for each attempt as §1.4 says.
+// once per origin attempt, so the function runs for each attempt as §1.4 says. Before the
+// function, the origin's host name is resolved (§8.1): one that does not resolve skips the
+// function and goes to fetch as that attempt's connection failure (502, failover, stale-if-error
+// as for any unreachable origin).
 // Exits: fetch; store for a generated response; synth when the function fails.
 import { edgeEvent } from '../../../functions/edge/event.js'
 import { interpretRequestResult, LIMITS } from '../../../functions/edge/result.js'
@@ -82,6 +85,17 @@ async function runLambda(
 ): Promise<Transition> {
   const req = ex.originRequest
   if (req === undefined) throw new Error('origin-request function without a request')
+  // §8.1: DNS is resolved before the function; on failure the function does not run.
+  const lookup = deps.origins.resolve(origin)
+  const dnsError = lookup === undefined ? undefined : await lookup
+  if (dnsError !== undefined) {
+    deps.log.debug(
+      { reqId: ex.id, origin: origin.id, function: fn.name, err: dnsError.cause },
+      'origin host name did not resolve: origin-request function skipped',
+    )
+    ex.originDnsError = dnsError
+    return TO_FETCH
+  }
   const body = fn.includeBody ? await exposedBody(ex, LIMITS.origin.exposedBodyBytes) : undefined
   const event = edgeEvent({
     ...originEventBase(ex, origin, req.headers),
