@@ -66,8 +66,8 @@ function failed(ex: Exchange, deps: Deps, err: EdgeError): Transition {
  * §1.4: whether to leave the primary of an origin group for its secondary; records and logs
  * the failover when so. A streamed request body cannot be sent twice, so a request with one
  * stays with the primary (UNCONFIRMED; only an OPTIONS with a body can get here).
- * When Lambda@Edge lands, the origin-response function runs for the primary's response
- * before this decision (once per attempt, §1.4).
+ * The decision reads the primary's own status; an origin-response Lambda@Edge runs on the
+ * response that is kept, after it (UNCONFIRMED, see README).
  */
 function failOver(ex: Exchange, deps: Deps, outcome: AttemptOutcome): boolean {
   const group = ex.failoverGroup
