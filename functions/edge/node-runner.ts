@@ -1,7 +1,9 @@
 // The Node.js Lambda@Edge runner (spec §8.6; design.md §3): a pool of worker_threads per
-// function, each loading the handler once, with a heap limit from MemorySize. A call past its
-// deadline, a worker out of memory or one that dies is failed and its worker replaced; other
-// calls through the pool carry on. Calls beyond the pool's size wait in a queue.
+// function, each loading the handler once, with MemorySize as its heap limit and, through the
+// worker's memory guard (node-memory-guard.ts), as the limit of heap and ArrayBuffer memory
+// together. A call past its deadline, a worker out of memory or one that dies is failed and
+// its worker replaced; other calls through the pool carry on. Calls beyond the pool's size
+// wait in a queue.
 import { performance } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
 import type { EdgeCallContext, EdgeFunctionSpec, EdgeOutcome, EdgeRunner } from './types.js'
@@ -160,6 +162,11 @@ class NodeRunner implements EdgeRunner {
   }
 
   #reply(slot: Slot, reply: WorkerReply): void {
+    // Past MemorySize outside the heap: whatever it was running fails, and the worker goes.
+    if ('memory' in reply) {
+      this.#fail(slot, 'memory', reply.message)
+      return
+    }
     const call = slot.call
     if (slot.gone || call === undefined || call.id !== reply.id) return
     clearTimeout(slot.timer)

@@ -1,9 +1,12 @@
 // One Lambda@Edge Node.js worker (spec §8; design.md §3 "Lambda@Edge"): a worker_thread that
 // imports the handler's module once (ESM or CommonJS) and runs one call at a time with AWS's
 // handler conventions — async, or `(event, context, callback)` — and the Lambda `context`.
-// Results travel back as JSON text, as Lambda serializes them.
+// Results travel back as JSON text, as Lambda serializes them. MemorySize covers the heap
+// (the runner's resourceLimits) and ArrayBuffer memory (node-memory-guard.ts, installed before
+// the handler loads): a worker over it reports `memory` once and answers nothing more.
 import { pathToFileURL } from 'node:url'
 import { parentPort, workerData } from 'node:worker_threads'
+import { installMemoryGuard } from './node-memory-guard.js'
 
 export interface WorkerInit {
   readonly name: string
@@ -22,6 +25,8 @@ export interface WorkerCall {
 export type WorkerReply =
   | { readonly id: number; readonly ok: true; readonly json: string | undefined }
   | { readonly id: number; readonly ok: false; readonly message: string }
+  /** The worker passed MemorySize (during call `id`, or 0 between calls): it is to go. */
+  | { readonly id: number; readonly ok: false; readonly memory: true; readonly message: string }
 
 type Handler = (event: unknown, context: unknown, callback: Callback) => unknown
 type Callback = (err?: unknown, result?: unknown) => void
@@ -29,6 +34,13 @@ type Callback = (err?: unknown, result?: unknown) => void
 const init = workerData as WorkerInit
 const port = parentPort
 if (port === null) throw new Error('node-worker runs as a worker thread')
+// Bound now, so nothing the handler does to MessagePort can silence the worker.
+const post = port.postMessage.bind(port) as (reply: WorkerReply) => void
+/** The call being run, for a memory report. */
+let current = 0
+const guard = installMemoryGuard(init.memoryMB, (message) => {
+  post({ id: current, ok: false, memory: true, message })
+})
 
 const loaded: Promise<Handler> = load()
 // A module that cannot load answers every call with why (the pool does not respawn it).
@@ -76,7 +88,9 @@ async function run(call: WorkerCall): Promise<void> {
   const reply = (r: WorkerReply) => {
     if (settled) return
     settled = true
-    port?.postMessage(r)
+    // Over MemorySize (now, or earlier in the call): the memory report is the answer.
+    if (guard.check()) return
+    post(r)
   }
   const callback: Callback = (err, result) => {
     if (err !== undefined && err !== null) {
@@ -108,5 +122,6 @@ async function run(call: WorkerCall): Promise<void> {
 }
 
 port.on('message', (call: WorkerCall) => {
+  current = call.id
   void run(call)
 })

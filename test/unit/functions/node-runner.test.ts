@@ -1,6 +1,7 @@
 // The Node.js Lambda@Edge runner (spec §8.6; design.md §3): handler styles (ESM and CommonJS,
 // async, callback, synchronous), the Lambda context, failures as outcomes (exception, timeout,
-// memory) with the failed worker replaced, and the queue beyond the pool.
+// memory — of the heap and of ArrayBuffers) with the failed worker replaced, and the queue
+// beyond the pool.
 import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -116,6 +117,90 @@ describe('Node.js Lambda@Edge runner', () => {
     const out = await r.invoke('oom', ctx(20_000))
     assert.equal(!out.ok && out.kind, 'memory')
     assert.deepEqual(await r.invoke('x', ctx()).then((o) => o.ok && o.result), 'alive')
+  })
+
+  describe('MemorySize covers ArrayBuffer memory (node-memory-guard.ts)', () => {
+    const MB = 1024 * 1024
+    const buffers = () =>
+      runner(
+        'buffers.mjs',
+        `const MB = ${MB}
+        const kept = []
+        export const handler = async (e) => {
+          if (e === 'huge') return Buffer.alloc(384 * MB).length
+          if (e === 'caught') {
+            try { return Buffer.alloc(384 * MB).length } catch (err) { return 'caught ' + err.name }
+          }
+          if (e === 'many') {
+            const local = []
+            for (let i = 0; i < 24; i++) local.push(new Uint8Array(8 * MB))
+            return local.length
+          }
+          if (e === 'across') {
+            kept.push(Buffer.alloc(50 * MB))
+            return kept.length
+          }
+          if (e === 'moderate') return Buffer.alloc(64 * MB, 1).length
+          return 'alive'
+        }`,
+      )
+
+    it('one Buffer of 3 × MemorySize fails the call as memory; the worker is replaced', async () => {
+      const r = buffers()
+      const out = await r.invoke('huge', ctx())
+      if (out.ok) assert.fail('expected a memory failure')
+      assert.equal(out.kind, 'memory')
+      assert.match(out.message, /^exceeded MemorySize \(128 MB\): asked for 384 MB/)
+      assert.deepEqual(await r.invoke('x', ctx()).then((o) => o.ok && o.result), 'alive')
+      assert.equal(r.stats().workers, 1)
+    })
+
+    it('the call fails even when the handler catches the RangeError', async () => {
+      const out = await buffers().invoke('caught', ctx())
+      assert.equal(!out.ok && out.kind, 'memory')
+    })
+
+    it('many smaller buffers kept past MemorySize fail, in one call or across calls', async () => {
+      const r = buffers()
+      const many = await r.invoke('many', ctx())
+      assert.equal(!many.ok && many.kind, 'memory')
+      // 50 MB kept per call: the third call would pass 128 MB.
+      const across = [
+        await r.invoke('across', ctx()),
+        await r.invoke('across', ctx()),
+        await r.invoke('across', ctx()),
+      ]
+      assert.deepEqual(
+        across.map((o) => (o.ok ? o.result : o.kind)),
+        [1, 2, 'memory'],
+      )
+      assert.deepEqual(await r.invoke('x', ctx()).then((o) => o.ok && o.result), 'alive')
+    })
+
+    it('a handler under MemorySize works call after call (its garbage is collected)', async () => {
+      const r = buffers()
+      for (let i = 0; i < 4; i++) {
+        const out = await r.invoke('moderate', ctx())
+        assert.deepEqual(out.ok && out.result, 64 * MB, `call ${String(i)}`)
+      }
+    })
+
+    it('memory the guard cannot see being allocated is caught when the call ends', async () => {
+      // A fresh node:vm context has its own, unguarded ArrayBuffer (README: not a sandbox).
+      const r = runner(
+        'unseen.mjs',
+        `import vm from 'node:vm'
+        let kept
+        export const handler = async () => {
+          kept = new (vm.runInNewContext('ArrayBuffer'))(160 * ${MB})
+          return kept.byteLength
+        }`,
+      )
+      const out = await r.invoke(null, ctx())
+      if (out.ok) assert.fail('expected a memory failure')
+      assert.equal(out.kind, 'memory')
+      assert.match(out.message, /MB in use$/)
+    })
   })
 
   it('calls beyond the pool wait in the queue', async () => {
