@@ -176,6 +176,11 @@ export function markBuilt(event: CfEvent): CfEvent {
   return event
 }
 
+/** Whether event.ts built the event (and, by contract, nobody changed it since). */
+export function isBuilt(event: CfEvent): boolean {
+  return BUILT.has(event)
+}
+
 /** compactEventText() for a marked event: the same text, without re-checking the shape. */
 function builtEventText(e: CfEvent, nowMs: number): string | undefined {
   const { context: c, request: q, response: s } = e

@@ -9,6 +9,7 @@ import {
   isValidHeaderValue,
   READ_ONLY_HEADERS,
 } from './header-rules.js'
+import { isBuilt } from './event-text.js'
 import type { CfEvent, CfResponseCookie, CfValue, ViewerEventType } from './types.js'
 
 /** UNCONFIRMED (§7.3): the Lambda@Edge viewer limit, applied to function-set bodies. */
@@ -67,7 +68,8 @@ export function interpretViewerRequestResult(
     if (uri.length + (querystring === '' ? 0 : querystring.length + 1) > MAX_URI_AND_QUERY) {
       fail(`request.uri plus query string exceed ${MAX_URI_AND_QUERY} characters`)
     }
-    const headers = headerLists(r.headers, o.headers, 'request.headers', 'viewer-request')
+    const built = isBuilt(original)
+    const headers = headerLists(r.headers, o.headers, 'request.headers', 'viewer-request', built)
     const cookies = entries(r.cookies, o.cookies, 'request.cookies', false)
     const pairs = [...cookies].flatMap(([n, items]) => items.map((i) => `${n}=${i.value}`))
     const cookie = [...(headers.get('cookie') ?? []), ...pairs]
@@ -113,7 +115,8 @@ function responseParts(r: Obj, original: CfEvent | undefined, event: ViewerEvent
   }
   // A changed status with the old description keeps the old text out (e.g. 404 "OK").
   const keepDesc = o === undefined || status === o.statusCode || desc !== o.statusDescription
-  const headers = headerLists(r.headers, o?.headers ?? {}, 'response.headers', event)
+  const built = original !== undefined && isBuilt(original)
+  const headers = headerLists(r.headers, o?.headers ?? {}, 'response.headers', event, built)
   const cookies = entries(r.cookies, o?.cookies ?? {}, 'response.cookies', true)
   const setCookie = [...(headers.get('set-cookie') ?? [])]
   for (const [name, items] of cookies) {
@@ -134,11 +137,13 @@ function headerLists(
   original: Readonly<Record<string, CfValue>>,
   what: string,
   event: ViewerEventType,
+  built: boolean,
 ): Map<string, string[]> {
   const lists = new Map<string, string[]>()
-  if (value === undefined || value === original) {
-    // Missing, or the event's own headers returned unread (withParts() in runtime.ts): what
-    // the request or response had, lowercase and exposed (event.ts), read-only ones included.
+  if (built && (value === undefined || value === original)) {
+    // Missing, or the event's own headers returned unread (withParts() in runtime.ts), of an
+    // event event.ts built: what the request or response had, lowercase names and exposed
+    // headers only, read-only ones included. Nothing to check.
     for (const name of Object.keys(original)) {
       const e = original[name]!
       lists.set(name, e.multiValue === undefined ? [e.value] : e.multiValue.map((i) => i.value))

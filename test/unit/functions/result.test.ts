@@ -532,3 +532,44 @@ describe('interpretViewerResponseResult', () => {
     })
   }
 })
+
+describe('headers returned unread (the parts runtime.ts hands back as the event had them)', () => {
+  it("a built event's request headers go back as the request had them", () => {
+    const r = { ...reqEvent.request }
+    const out = interpretViewerRequestResult(r, reqEvent)
+    assert.equal(out.kind, 'request')
+    // Everything but the cookie header, which goes back as the cookies part rebuilds it.
+    const { cookie, ...rest } = out.headers
+    assert.deepEqual(rest, {
+      host: 'example.com',
+      accept: ['a/1', 'a/2'],
+      'x-one': 'v',
+      'content-length': '0',
+    })
+    assert.equal(cookie, 'c=1; c=2; d=3')
+  })
+
+  it("a built event's response headers go back as the response had them", () => {
+    const out = interpretViewerResponseResult({ ...resEvent.response }, resEvent)
+    assert.equal(out.kind, 'response')
+    assert.deepEqual(out.headers['vary'], ['x', 'y'])
+    assert.equal(out.headers['content-type'], 'text/html')
+  })
+
+  // A hand-made event (tests, test-function) is not trusted: its own headers are checked and
+  // normalized like any returned ones.
+  const handMade = (headers: Record<string, { value: string }>): CfEvent => ({
+    ...clone(reqEvent),
+    request: { ...clone(reqEvent.request), headers },
+  })
+  it("a hand-made event's mixed-case names are lowercased", () => {
+    const e = handMade({ 'X-Up': { value: '1' } })
+    const out = interpretViewerRequestResult({ ...e.request }, e)
+    assert.equal(out.kind, 'request')
+    assert.equal(out.headers['x-up'], '1')
+  })
+  it("a hand-made event's disallowed header is refused", () => {
+    const e = handMade({ upgrade: { value: 'websocket' } })
+    assert.equal(interpretViewerRequestResult({ ...e.request }, e).kind, 'invalid')
+  })
+})
