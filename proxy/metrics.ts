@@ -1,13 +1,14 @@
 // Prometheus metrics for the admin listener (design.md §3 "Metrics", issue #8): requests by
 // behavior, status and result type, origin latency, cache size, hit ratio and evictions, and
 // CloudFront Function invocations, errors and compute utilization, Lambda@Edge durations,
-// errors and worker pools, plus process metrics.
+// errors and worker pools, plus process metrics (process-metrics.ts).
 // Per request the cost is one Map lookup per series touched: label children are cached, and
 // the request counts are plain numbers handed to prom-client when /metrics is scraped.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { CacheAdmin } from './cache/admin-types.js'
 import type { EdgeRunner } from '../functions/edge/types.js'
 import type { Exchange } from './pipeline/exchange.js'
+import { collectProcessMetrics } from './process-metrics.js'
 
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE
 
@@ -31,7 +32,7 @@ export class Metrics {
 
   constructor(cache: CacheAdmin) {
     const registers = [this.registry]
-    collectDefaultMetrics({ register: this.registry, prefix: 'edgeproxy_' })
+    collectProcessMetrics(this.registry, 'edgeproxy_')
     const requestCounts = this.#requestCounts
     new Counter({
       name: 'edgeproxy_requests_total',

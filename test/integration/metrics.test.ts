@@ -115,5 +115,12 @@ describe('admin /metrics', () => {
 
   it('includes process metrics such as resident memory', () => {
     assert.ok((sample(text, 'edgeproxy_process_resident_memory_bytes') ?? 0) > 0)
+    assert.ok((sample(text, 'edgeproxy_process_cpu_user_seconds_total') ?? 0) > 0)
+    assert.ok(text.includes('edgeproxy_nodejs_heap_space_size_used_bytes{space="old"}'))
+    assert.ok(text.includes('edgeproxy_nodejs_eventloop_lag_seconds '))
+  })
+
+  it('has no GC duration histogram (process-metrics.ts: it grew the old space)', () => {
+    assert.ok(!text.includes('gc_duration'))
   })
 })
