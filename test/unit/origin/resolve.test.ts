@@ -9,6 +9,7 @@ import type { CustomOriginConfig, OriginConfig } from '../../../proxy/config/typ
 import { EdgeError } from '../../../proxy/errors.js'
 import { OriginClients } from '../../../proxy/origin/client.js'
 import { OriginResolver } from '../../../proxy/origin/resolve.js'
+import { customOrigin } from '../../helpers/origin-config.js'
 
 /** `sync`: answered at once, no lookup; `ok` / `dns`: a lookup that resolved / failed. */
 type Outcome = 'sync' | 'ok' | 'dns'
@@ -184,22 +185,8 @@ describe('origin host name lookups before origin-request (spec §8.1)', () => {
 })
 
 describe('OriginClients.resolve: the host a connection would go to (spec §8.1)', () => {
-  const custom = (domainName: string, overrideUrl?: string): CustomOriginConfig => ({
-    kind: 'custom',
-    id: 'o',
-    domainName,
-    originPath: '',
-    customHeaders: [],
-    httpPort: 80,
-    httpsPort: 443,
-    protocolPolicy: 'http-only',
-    connectionTimeoutS: 10,
-    connectionAttempts: 3,
-    readTimeoutS: 30,
-    keepaliveTimeoutS: 5,
-    responseCompletionTimeoutS: undefined,
-    overrideUrl,
-  })
+  const custom = (domainName: string, overrideUrl?: string): CustomOriginConfig =>
+    customOrigin('o', domainName, overrideUrl)
   const local: OriginConfig = {
     kind: 'local',
     id: 'l',

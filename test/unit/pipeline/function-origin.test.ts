@@ -12,23 +12,9 @@ import {
   targetOrigin,
   type ChosenOrigin,
 } from '../../../proxy/pipeline/function-origin.js'
+import { customOrigin } from '../../helpers/origin-config.js'
 
-const origin = (id: string): CustomOriginConfig => ({
-  kind: 'custom',
-  id,
-  domainName: `${id}.example`,
-  originPath: '',
-  customHeaders: [],
-  httpPort: 80,
-  httpsPort: 443,
-  protocolPolicy: 'http-only',
-  connectionTimeoutS: 10,
-  connectionAttempts: 3,
-  readTimeoutS: 30,
-  keepaliveTimeoutS: 5,
-  responseCompletionTimeoutS: undefined,
-  overrideUrl: undefined,
-})
+const origin = (id: string): CustomOriginConfig => customOrigin(id, `${id}.example`)
 const A = origin('a')
 const B = origin('b')
 const C = origin('c')
