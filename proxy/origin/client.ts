@@ -39,7 +39,7 @@ export class OriginClients implements OriginFetcher {
   /** §8.1: the host a connection would go to, looked up (see OriginFetcher.resolve). */
   resolve(origin: OriginConfig): Promise<EdgeError | undefined> | undefined {
     if (origin.kind === 'local') return undefined
-    return this.#resolver.check(connectHost(origin))
+    return this.#resolver.check(connectHost(origin), origin.connectionTimeoutS * 1000)
   }
 
   async fetch(

@@ -3,7 +3,9 @@
 // resolve is a 502 without the function having run. The lookup is the one node's net.connect
 // makes for undici (dns.lookup, all families, ADDRCONFIG); a success is remembered for a few
 // seconds in a small bounded map, so a run of misses does not look the name up each time. A
-// failure is never remembered: the next request asks again. IP literals need no lookup.
+// failure is never remembered: the next request asks again. IP literals need no lookup. A
+// request waits for the lookup at most the origin's ConnectionTimeout, as it would wait for
+// undici's lookup and connect without the function: then it is a connect timeout (504).
 import { ADDRCONFIG, lookup } from 'node:dns'
 import { isIP } from 'node:net'
 import { EdgeError } from '../errors.js'
@@ -49,9 +51,11 @@ export class OriginResolver {
 
   /**
    * Undefined when `host` needs no lookup (an IP literal, or resolved within the TTL), else the
-   * lookup's outcome: undefined when it resolved, an ORIGIN_DNS error (502) when it did not.
+   * lookup's outcome: undefined when it resolved, an ORIGIN_DNS error (502) when it did not,
+   * an ORIGIN_CONNECT_TIMEOUT error (504) when it took longer than timeoutMs (the lookup goes
+   * on, and a late success is still remembered).
    */
-  check(host: string): Promise<EdgeError | undefined> | undefined {
+  check(host: string, timeoutMs = Infinity): Promise<EdgeError | undefined> | undefined {
     const name = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host
     if (isIP(name) !== 0) return undefined
     const until = this.#resolved.get(name)
@@ -74,7 +78,7 @@ export class OriginResolver {
       )
       this.#pending.set(name, pending)
     }
-    return pending
+    return Number.isFinite(timeoutMs) ? withTimeout(pending, timeoutMs, name) : pending
   }
 
   /** Host names currently remembered (for tests). */
@@ -90,4 +94,20 @@ export class OriginResolver {
       this.#resolved.delete(oldest)
     }
   }
+}
+
+/** The lookup's outcome, or a connect timeout once timeoutMs have passed without one. */
+function withTimeout(
+  pending: Promise<EdgeError | undefined>,
+  timeoutMs: number,
+  host: string,
+): Promise<EdgeError | undefined> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<EdgeError>((resolve) => {
+    timer = setTimeout(() => {
+      const why = `looking up ${host} took longer than ${String(timeoutMs)} ms`
+      resolve(new EdgeError('ORIGIN_CONNECT_TIMEOUT', why))
+    }, timeoutMs)
+  })
+  return Promise.race([pending, late]).finally(() => clearTimeout(timer))
 }

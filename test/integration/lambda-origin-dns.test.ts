@@ -113,7 +113,7 @@ describe('origin-request Lambda@Edge after the origin DNS lookup (spec §8.1)', 
     assert.equal(line['origin'], 'gone')
     assert.ok(
       logs.some(
-        (l) => l['msg'] === 'origin host name did not resolve: origin-request function skipped',
+        (l) => l['msg'] === 'origin host name lookup failed: origin-request function skipped',
       ),
     )
   })

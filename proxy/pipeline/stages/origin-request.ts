@@ -91,7 +91,7 @@ async function runLambda(
   if (dnsError !== undefined) {
     deps.log.debug(
       { reqId: ex.id, origin: origin.id, function: fn.name, err: dnsError.cause },
-      'origin host name did not resolve: origin-request function skipped',
+      'origin host name lookup failed: origin-request function skipped',
     )
     ex.originDnsError = dnsError
     return TO_FETCH

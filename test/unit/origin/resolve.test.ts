@@ -223,3 +223,41 @@ describe('OriginClients.resolve: the host a connection would go to (spec §8.1)'
     })
   }
 })
+
+describe('a lookup slower than the origin ConnectionTimeout', () => {
+  const hanging = (): Promise<unknown> => new Promise(() => {})
+
+  it('is a connect timeout (504) once the timeout passes, not a DNS failure', async () => {
+    const resolver = new OriginResolver({ lookup: hanging })
+    const t0 = performance.now()
+    const err = await resolver.check('slow.test', 40)
+    assert.ok(err instanceof EdgeError)
+    assert.deepEqual([err.code, err.status], ['ORIGIN_CONNECT_TIMEOUT', 504])
+    assert.ok(performance.now() - t0 >= 35)
+  })
+
+  it('goes on: a late success is remembered for the next request', async () => {
+    let answer: (v: unknown) => void = () => {}
+    const resolver = new OriginResolver({ lookup: () => new Promise((r) => (answer = r)) })
+    const err = await resolver.check('late.test', 20)
+    assert.equal(err?.code, 'ORIGIN_CONNECT_TIMEOUT')
+    answer([{ address: '127.0.0.1', family: 4 }])
+    await new Promise((r) => setImmediate(r))
+    assert.equal(resolver.check('late.test', 20), undefined)
+  })
+
+  it('a lookup within the timeout is its own outcome', async () => {
+    const resolver = new OriginResolver({ lookup: () => Promise.reject(new Error('ENOTFOUND')) })
+    assert.equal((await resolver.check('down.invalid', 1000))?.code, 'ORIGIN_DNS')
+  })
+
+  it("OriginClients.resolve waits at most the origin's ConnectionTimeout", async () => {
+    const client = new OriginClients({
+      verifyTls: false,
+      resolver: new OriginResolver({ lookup: hanging }),
+    })
+    const origin = { ...customOrigin('o', 'slow.test'), connectionTimeoutS: 0.05 }
+    assert.equal((await client.resolve(origin))?.code, 'ORIGIN_CONNECT_TIMEOUT')
+    await client.close()
+  })
+})
