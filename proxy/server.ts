@@ -18,6 +18,7 @@ import type { Deps } from './deps.js'
 import { ERRORS } from './errors.js'
 import type { Exchange } from './pipeline/exchange.js'
 import { runPipeline, type RunContext } from './pipeline/run.js'
+import { skipDump } from './skip-dump.js'
 
 /** Larger than CloudFront's 20,480-byte limit so recv can answer 413 itself. */
 const PARSER_MAX_HEADER_BYTES = 64 * 1024
@@ -140,6 +141,7 @@ function newExchange(
     headers['transfer-encoding'] !== undefined ||
     (headers['content-length'] !== undefined && headers['content-length'] !== '0')
   const ip = req.socket.remoteAddress ?? ''
+  if (!hasBody) skipDump(req)
   return {
     id: deps.newRequestId(),
     startedAtMs: deps.clock.nowMs(),

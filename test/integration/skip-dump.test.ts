@@ -1,0 +1,98 @@
+// Requests without a body are not dumped after their response (proxy/skip-dump.ts): node's
+// IncomingMessage#_dump is not called for them, keep-alive and pipelining go on as before, and a
+// request with a body is still dumped, so its unread bytes do not reach the next request.
+import assert from 'node:assert/strict'
+import { IncomingMessage } from 'node:http'
+import { after, before, describe, it } from 'node:test'
+import type { Edgeproxy } from '../../proxy/main.js'
+import { SKIP_DUMP } from '../../proxy/skip-dump.js'
+import { startOrigin, type TestOrigin } from '../helpers/origin.js'
+import { behavior, customOrigin, startProxy } from '../helpers/proxy.js'
+import { exchange, get } from '../helpers/raw-http.js'
+
+const OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6'
+const BODY = 'cached body'
+
+describe('bodiless requests are not dumped', () => {
+  let origin: TestOrigin
+  let proxy: Edgeproxy
+  let port = 0
+  let dumps = 0
+  const original = (IncomingMessage.prototype as unknown as { _dump: () => void })._dump
+
+  before(async () => {
+    origin = await startOrigin((_req, res) => {
+      res.writeHead(200, {
+        'content-type': 'text/plain',
+        'content-length': String(BODY.length),
+        'cache-control': 'max-age=600',
+      })
+      res.end(BODY)
+    })
+    proxy = await startProxy({
+      DistributionConfig: {
+        Origins: [customOrigin('o', origin.port)],
+        DefaultCacheBehavior: behavior(undefined, 'o', {
+          CachePolicyId: OPTIMIZED,
+          OriginRequestPolicyId: '',
+          AllowedMethods: ['GET', 'HEAD'],
+        }),
+      },
+    })
+    port = Number(new URL(proxy.url).port)
+    ;(IncomingMessage.prototype as unknown as { _dump: () => void })._dump = function (
+      this: IncomingMessage,
+    ) {
+      // Only the proxy's viewer requests: the test's own origin never sees unread bodies here.
+      if (this.url?.startsWith('/d/') === true) dumps++
+      original.call(this)
+    }
+    await exchange(port, get('/d/obj'), 1) // the miss that stores it
+  })
+
+  after(async () => {
+    ;(IncomingMessage.prototype as unknown as { _dump: () => void })._dump = original
+    SKIP_DUMP.enabled = true
+    await proxy.close()
+    await origin.close()
+  })
+
+  it('pipelined keep-alive hits: every answer, none dumped', async () => {
+    dumps = 0
+    const { responses, closed } = await exchange(port, get('/d/obj').repeat(10), 10)
+    assert.equal(responses.length, 10)
+    for (const r of responses) {
+      assert.equal(r.head[0], 'HTTP/1.1 200 OK')
+      assert.equal(r.body, BODY)
+    }
+    assert.equal(closed, false)
+    assert.equal(dumps, 0)
+  })
+
+  it('a Content-Length: 0 request is bodiless too', async () => {
+    dumps = 0
+    const { responses } = await exchange(port, get('/d/obj', 'Content-Length: 0\r\n'), 1)
+    assert.equal(responses[0]?.body, BODY)
+    assert.equal(dumps, 0)
+  })
+
+  it('a request with a body is still dumped, and the next request on the connection is answered', async () => {
+    dumps = 0
+    const post = 'POST /d/obj HTTP/1.1\r\nHost: edge.test\r\nContent-Length: 5\r\n\r\nhello'
+    const { responses, closed } = await exchange(port, post + get('/d/obj'), 2)
+    assert.equal(responses.length, 2)
+    assert.equal(responses[0]?.head[0], 'HTTP/1.1 403 Forbidden')
+    assert.equal(responses[1]?.body, BODY)
+    assert.equal(closed, false)
+    assert.equal(dumps, 1)
+  })
+
+  it('with the switch off, node dumps every request as before', async () => {
+    SKIP_DUMP.enabled = false
+    dumps = 0
+    const { responses } = await exchange(port, get('/d/obj').repeat(3), 3)
+    assert.equal(responses.length, 3)
+    assert.equal(dumps, 3)
+    SKIP_DUMP.enabled = true
+  })
+})
