@@ -193,5 +193,8 @@ export function formatTarget(t: TargetCheck): string {
   const target = `(target ${t.op === '>=' ? '≥' : '≤'} ${t.threshold.toFixed(2)})`
   if (t.value === null) return `${t.name}: ${t.formula} ${target}: not measured`
   const verdict = t.met === true ? 'met' : 'MISSED'
-  return `${t.name}: ${t.formula} = ${t.value.toFixed(2)} ${target}: ${verdict}`
+  // 0.899 against 0.90 must not read "0.90 … MISSED": one more digit where two hide the miss.
+  const two = t.value.toFixed(2)
+  const shown = t.met !== true && two === t.threshold.toFixed(2) ? t.value.toFixed(3) : two
+  return `${t.name}: ${t.formula} = ${shown} ${target}: ${verdict}`
 }

@@ -162,6 +162,23 @@ describe('bench targets', () => {
       assert.equal(t?.met, met)
     })
   }
+  it('a miss that rounds to the threshold shows a third digit', () => {
+    const medians = new Map([
+      ['baseline', 36_558],
+      ['proxy-hit', 32_866],
+    ])
+    const hit = computeTargets(medians, null)[0]!
+    assert.equal(
+      formatTarget(hit),
+      'cache hit: proxy-hit / baseline = 0.899 (target ≥ 0.90): MISSED',
+    )
+    medians.set('proxy-hit', 32_903)
+    assert.equal(
+      formatTarget(computeTargets(medians, null)[0]!),
+      'cache hit: proxy-hit / baseline = 0.90 (target ≥ 0.90): met',
+    )
+  })
+
   it('formats met, missed and not measured lines', () => {
     const [hit, miss, workers] = computeTargets(
       new Map(Object.entries({ ...FULL, 'proxy-miss': 2_000 })),
