@@ -157,7 +157,14 @@ export function compactEventText(event: CfEvent, nowMs: number): string | undefi
   for (const s of strings) if (typeof s !== 'string') return undefined
   if (UNSAFE.test(strings.join(''))) return undefined
   for (const p of parts) if (!isPlain(p) || !isData(p)) return undefined
-  let text = strings.join(FIELD) + json
+  return joinCompact(strings as string[], json, parts)
+}
+
+/** The compact text: the string fields, the JSON between (viewer-response's request), the parts. */
+function joinCompact(strings: readonly string[], json: string, parts: readonly unknown[]): string {
+  let text = strings[0] ?? ''
+  for (let i = 1; i < strings.length; i++) text += FIELD + strings[i]!
+  text += json
   for (const p of parts) text += FIELD + JSON.stringify(p)
   return text
 }
@@ -184,21 +191,25 @@ export function isBuilt(event: CfEvent): boolean {
 /** compactEventText() for a marked event: the same text, without re-checking the shape. */
 function builtEventText(e: CfEvent, nowMs: number): string | undefined {
   const { context: c, request: q, response: s } = e
-  const ip = e.viewer.ip
-  const F = FIELD
   const all = PRESENT.distributionDomainName | PRESENT.distributionId | PRESENT.requestId
   const present = s === undefined ? all : all | PRESENT.statusDescription
   const d = c.distributionDomainName ?? ''
   const id = c.distributionId ?? ''
   const rid = c.requestId ?? ''
-  const head = `c${F}${String(nowMs)}${F}${String(present)}${F}${e.version}${F}${d}${F}${id}${F}${c.eventType}${F}${rid}${F}${ip}${F}`
+  const ip = e.viewer.ip
+  const at = String(nowMs)
+  const has = String(present)
+  const v = e.version
+  const t = c.eventType
   if (s === undefined) {
     if (UNSAFE.test(d + id + rid + ip + q.method + q.uri)) return undefined
-    return `${head}${q.method}${F}${q.uri}${F}${JSON.stringify(q.querystring)}${F}${JSON.stringify(q.headers)}${F}${JSON.stringify(q.cookies)}`
+    const strings = ['c', at, has, v, d, id, t, rid, ip, q.method, q.uri]
+    return joinCompact(strings, '', [q.querystring, q.headers, q.cookies])
   }
   const desc = s.statusDescription ?? ''
   if (UNSAFE.test(d + id + rid + ip + desc)) return undefined
-  return `${head}${String(s.statusCode)}${F}${desc}${F}${JSON.stringify(q)}${F}${JSON.stringify(s.headers)}${F}${JSON.stringify(s.cookies)}`
+  const strings = ['c', at, has, v, d, id, t, rid, ip, String(s.statusCode), desc]
+  return joinCompact(strings, FIELD + JSON.stringify(q), [s.headers, s.cookies])
 }
 
 /** JSON data: plain objects, arrays and strings. */

@@ -63,3 +63,20 @@ export function behavior(
     ...extra,
   }
 }
+
+/** Managed-CachingOptimized. */
+export const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6'
+
+/** A distribution caching everything from one test origin: CachingOptimized, GET and HEAD. */
+export function cachingDistribution(originPort: number): Record<string, unknown> {
+  return {
+    DistributionConfig: {
+      Origins: [customOrigin('o', originPort)],
+      DefaultCacheBehavior: behavior(undefined, 'o', {
+        CachePolicyId: CACHING_OPTIMIZED,
+        OriginRequestPolicyId: '',
+        AllowedMethods: ['GET', 'HEAD'],
+      }),
+    },
+  }
+}

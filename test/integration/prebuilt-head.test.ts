@@ -8,9 +8,8 @@ import type { Edgeproxy } from '../../proxy/main.js'
 import { PREBUILT_HEADS } from '../../proxy/prebuilt-head.js'
 import { startOrigin, type TestOrigin } from '../helpers/origin.js'
 import { exchange, get } from '../helpers/raw-http.js'
-import { behavior, customOrigin, startProxy } from '../helpers/proxy.js'
+import { cachingDistribution, startProxy } from '../helpers/proxy.js'
 
-const OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6'
 const BODY = 'x'.repeat(300)
 
 /** Head lines with the per-request values blanked. */
@@ -36,16 +35,7 @@ describe('prebuilt hit heads', () => {
       })
       res.end(req.method === 'HEAD' ? undefined : BODY)
     })
-    proxy = await startProxy({
-      DistributionConfig: {
-        Origins: [customOrigin('o', origin.port)],
-        DefaultCacheBehavior: behavior(undefined, 'o', {
-          CachePolicyId: OPTIMIZED,
-          OriginRequestPolicyId: '',
-          AllowedMethods: ['GET', 'HEAD'],
-        }),
-      },
-    })
+    proxy = await startProxy(cachingDistribution(origin.port))
     port = Number(new URL(proxy.url).port)
     ServerResponse.prototype.writeHead = function (this: ServerResponse, ...args: unknown[]) {
       writeHeads++

@@ -7,10 +7,9 @@ import { after, before, describe, it } from 'node:test'
 import type { Edgeproxy } from '../../proxy/main.js'
 import { SKIP_DUMP } from '../../proxy/skip-dump.js'
 import { startOrigin, type TestOrigin } from '../helpers/origin.js'
-import { behavior, customOrigin, startProxy } from '../helpers/proxy.js'
+import { cachingDistribution, startProxy } from '../helpers/proxy.js'
 import { exchange, get } from '../helpers/raw-http.js'
 
-const OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6'
 const BODY = 'cached body'
 
 describe('bodiless requests are not dumped', () => {
@@ -29,16 +28,7 @@ describe('bodiless requests are not dumped', () => {
       })
       res.end(BODY)
     })
-    proxy = await startProxy({
-      DistributionConfig: {
-        Origins: [customOrigin('o', origin.port)],
-        DefaultCacheBehavior: behavior(undefined, 'o', {
-          CachePolicyId: OPTIMIZED,
-          OriginRequestPolicyId: '',
-          AllowedMethods: ['GET', 'HEAD'],
-        }),
-      },
-    })
+    proxy = await startProxy(cachingDistribution(origin.port))
     port = Number(new URL(proxy.url).port)
     ;(IncomingMessage.prototype as unknown as { _dump: () => void })._dump = function (
       this: IncomingMessage,
