@@ -1,11 +1,11 @@
-// One Lambda@Edge Node.js worker (spec §8; design.md §3 "Lambda@Edge"): a worker_thread that
-// imports the handler's module once (ESM or CommonJS) and runs one call at a time with AWS's
+// One Lambda@Edge Node.js worker (spec §8; design.md §3 "Lambda@Edge"): a child process,
+// forked by node-runner.ts with its init as argv[2] and an IPC channel, that imports the
+// handler's module once (ESM or CommonJS) and runs one call at a time with AWS's
 // handler conventions — async, or `(event, context, callback)` — and the Lambda `context`.
 // Results travel back as JSON text, as Lambda serializes them. MemorySize covers the heap
-// (the runner's resourceLimits) and ArrayBuffer memory (node-memory-guard.ts, installed before
+// (the runner's --max-old-space-size) and ArrayBuffer memory (node-memory-guard.ts, installed before
 // the handler loads): a worker over it reports `memory` once and answers nothing more.
 import { pathToFileURL } from 'node:url'
-import { parentPort, workerData } from 'node:worker_threads'
 import { installMemoryGuard } from './node-memory-guard.js'
 
 export interface WorkerInit {
@@ -31,11 +31,17 @@ export type WorkerReply =
 type Handler = (event: unknown, context: unknown, callback: Callback) => unknown
 type Callback = (err?: unknown, result?: unknown) => void
 
-const init = workerData as WorkerInit
-const port = parentPort
-if (port === null) throw new Error('node-worker runs as a worker thread')
-// Bound now, so nothing the handler does to MessagePort can silence the worker.
-const post = port.postMessage.bind(port) as (reply: WorkerReply) => void
+if (process.send === undefined || process.argv[2] === undefined) {
+  throw new Error('node-worker runs as a child process forked by node-runner.ts')
+}
+const init = JSON.parse(process.argv[2]) as WorkerInit
+// Bound now, so nothing the handler does to `process` can silence the worker.
+const send = process.send.bind(process) as (reply: WorkerReply) => boolean
+const post = (reply: WorkerReply): void => {
+  send(reply)
+}
+// The runner is gone (the proxy exited or closed the pool): so is the worker.
+process.once('disconnect', () => process.exit(0))
 /** The call being run, for a memory report. */
 let current = 0
 const guard = installMemoryGuard(init.memoryMB, (message) => {
@@ -121,7 +127,7 @@ async function run(call: WorkerCall): Promise<void> {
   }
 }
 
-port.on('message', (call: WorkerCall) => {
+process.on('message', (call: WorkerCall) => {
   current = call.id
   void run(call)
 })

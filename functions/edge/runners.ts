@@ -1,5 +1,5 @@
 // Which runner executes a Lambda@Edge function, by its Runtime (design.md §3): `nodejs*` on
-// this Node (worker_threads, node-runner.ts), `python3.*` on the local python3 (processes,
+// this Node (worker processes, node-runner.ts), `python3.*` on the local python3 (processes,
 // python-runner.ts).
 import { createNodeRunner } from './node-runner.js'
 import { createPythonRunner } from './python-runner.js'

@@ -1,6 +1,6 @@
 // The contract between the pipeline and the Lambda@Edge runtimes (spec §8, design.md §1
 // principle 4): a runner executes one configured function in isolated workers — Node.js in
-// worker_threads, Python in python3 processes — taking the `Records[0].cf` event as plain JSON
+// worker processes, Python in python3 processes — taking the `Records[0].cf` event as plain JSON
 // and giving back the handler's result as plain JSON, or how it failed.
 
 export type EdgeEventType =

@@ -1,13 +1,16 @@
 // The Node.js Lambda@Edge runner (spec §8.6; design.md §3): handler styles (ESM and CommonJS,
 // async, callback, synchronous), the Lambda context, failures as outcomes (exception, timeout,
-// memory — of the heap and of ArrayBuffers) with the failed worker replaced, and the queue
-// beyond the pool.
+// memory — of the heap, including the allocations V8 aborts a process for, and of
+// ArrayBuffers) with the failed worker replaced, workers as processes that do not outlive the
+// proxy, and the queue beyond the pool.
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { createNodeRunner } from '../../../functions/edge/node-runner.js'
+import { promisify } from 'node:util'
+import { createNodeRunner, workerExecArgv } from '../../../functions/edge/node-runner.js'
 import type { EdgeFunctionSpec, EdgeRunner } from '../../../functions/edge/types.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'edgeproxy-lambda-'))
@@ -117,6 +120,118 @@ describe('Node.js Lambda@Edge runner', () => {
     const out = await r.invoke('oom', ctx(20_000))
     assert.equal(!out.ok && out.kind, 'memory')
     assert.deepEqual(await r.invoke('x', ctx()).then((o) => o.ok && o.result), 'alive')
+  })
+
+  // V8 aborts the process for each of these (nodejs/node#47224): with worker_threads that was
+  // the proxy. Each runs while another function's call is in flight; that this test process
+  // is still here to assert anything is half the test. An array longer than V8 allows is a
+  // crash (as Lambda's Runtime.ExitError), not a MemorySize failure.
+  for (const [what, code, kind, message] of [
+    [
+      'one array grown by push()',
+      'const a = []; for (;;) a.push(a.length + 0.5)',
+      'memory',
+      /^exceeded MemorySize \(128 MB\)$/,
+    ],
+    [
+      'one new Array(1e8) filled',
+      'new Array(1e8).fill(0.5)',
+      'memory',
+      /^exceeded MemorySize \(128 MB\)$/,
+    ],
+    [
+      'a string split into too long an array',
+      "'x'.repeat(2 ** 27).split('')",
+      'crash',
+      /^the worker exited \(signal SIG\w+\): # Fatal JavaScript invalid size error/,
+    ],
+  ] as const) {
+    it(`${what}: the call fails as ${kind}, alone; the worker is replaced`, async () => {
+      const file = `abort-${what.replace(/\W+/g, '-')}.mjs`
+      const r = runner(
+        file,
+        `export const handler = async (e) => { if (e === 'go') { ${code} } return 'alive' }`,
+      )
+      const other = runner(
+        `bystander-${file}`,
+        `export const handler = (e) => new Promise((ok) => setTimeout(() => ok(e), 300))`,
+      )
+      const bystander = other.invoke('still here', ctx(20_000))
+      const out = await r.invoke('go', ctx(20_000))
+      if (out.ok) assert.fail(`expected a ${kind} failure`)
+      assert.equal(out.kind, kind)
+      assert.match(out.message, message)
+      assert.deepEqual(await bystander.then((o) => o.ok && o.result), 'still here')
+      assert.deepEqual(await r.invoke('x', ctx()).then((o) => o.ok && o.result), 'alive')
+      assert.equal(r.stats().workers, 1)
+    })
+  }
+
+  it('a worker that dies during a call is a crash naming the error', async () => {
+    const r = runner(
+      'crash.mjs',
+      `export const handler = (e) => new Promise(() => {
+        if (e === 'die') setTimeout(() => { throw new RangeError('late failure') }, 5)
+      })`,
+    )
+    const out = await r.invoke('die', ctx())
+    if (out.ok) assert.fail('expected a crash')
+    assert.equal(out.kind, 'crash')
+    assert.match(out.message, /^the worker exited \(code 1\): RangeError: late failure/)
+  })
+
+  it("workers see Lambda's environment variables", async () => {
+    const r = runner(
+      'env.mjs',
+      `export const handler = async () => [process.env.AWS_LAMBDA_FUNCTION_NAME,
+        process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE, process.env.AWS_REGION]`,
+      { memoryMB: 256 },
+    )
+    assert.deepEqual(await r.invoke(null, ctx()).then((o) => o.ok && o.result), [
+      'env-mjs',
+      '256',
+      'us-east-1',
+    ])
+  })
+
+  it('workers do not outlive the process that started them', async () => {
+    const codeFile = join(dir, 'pid.mjs')
+    writeFileSync(codeFile, 'export const handler = async () => process.pid')
+    const runnerUrl = new URL('../../../functions/edge/node-runner.js', import.meta.url).href
+    // A proxy that exits without closing its runners (a crash, a SIGKILL of the parent).
+    const script = `
+      const { createNodeRunner } = await import(${JSON.stringify(runnerUrl)})
+      const r = createNodeRunner({ name: 'pid', codeFile: ${JSON.stringify(codeFile)},
+        handler: 'handler', runtime: 'nodejs20.x', timeoutS: 5, memoryMB: 128, poolSize: 1 })
+      const out = await r.invoke(null, { requestId: 'r', timeoutMs: 5000 })
+      console.log(out.result)
+      process.exit(0)`
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      { timeout: 10_000 },
+    )
+    const pid = Number(stdout.trim())
+    assert.ok(pid > 0, `the worker's pid (got ${JSON.stringify(stdout)})`)
+    const alive = () => {
+      try {
+        process.kill(pid, 0)
+        return true
+      } catch {
+        return false
+      }
+    }
+    for (let i = 0; i < 50 && alive(); i++) await new Promise((ok) => setTimeout(ok, 50))
+    assert.equal(alive(), false, `worker ${String(pid)} still runs after its parent exited`)
+  })
+
+  it('MemorySize is the heap limit of each worker process', () => {
+    const table: [number, string[]][] = [
+      [128, ['--max-old-space-size=128', '--max-semi-space-size=2']],
+      [512, ['--max-old-space-size=512', '--max-semi-space-size=8']],
+      [10240, ['--max-old-space-size=10240', '--max-semi-space-size=8']],
+    ]
+    for (const [mb, argv] of table) assert.deepEqual(workerExecArgv(mb), argv, `${String(mb)} MB`)
   })
 
   describe('MemorySize covers ArrayBuffer memory (node-memory-guard.ts)', () => {
