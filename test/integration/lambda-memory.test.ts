@@ -1,6 +1,7 @@
-// A Node.js Lambda@Edge handler's MemorySize covers its ArrayBuffer memory through the proxy
-// (spec §8.6): one Buffer of 3 × MemorySize, or many kept Buffers summing past it, fail that
-// request with 503 (LambdaExecutionError, as a heap exhaustion does); the proxy carries on,
+// A Node.js Lambda@Edge handler's MemorySize covers its heap and ArrayBuffer memory through
+// the proxy (spec §8.6): one array grown past the heap limit, one Buffer of 3 × MemorySize, or
+// many kept Buffers summing past it, fail that request with 503 (LambdaExecutionError); the
+// proxy carries on,
 // other requests through the same pool and other functions succeed, and a handler under the
 // limit keeps working (test/fixtures/lambda/node/memory.mjs).
 import assert from 'node:assert/strict'
@@ -76,6 +77,18 @@ describe('Lambda@Edge MemorySize covers ArrayBuffer memory (spec §8.6)', () => 
     assert.match(next[2].text, /^\/vr\/new\/again /)
   })
 
+  it('one array grown past the heap limit → 503, alone; the proxy carries on', async () => {
+    const [heap, ...others] = await Promise.all([
+      get('/mem/heap'),
+      get('/mem/ok'),
+      get('/vr/old/beside'),
+    ])
+    assert.equal(heap.status, 503)
+    assert.match(heap.text, /Lambda function/)
+    for (const o of others) assert.equal(o.status, 200)
+    assert.equal((await get('/mem/ok')).status, 200)
+  })
+
   it('many smaller Buffers kept past MemorySize → 503, and the pool recovers', async () => {
     const r = await get('/mem/many')
     assert.equal(r.status, 503)
@@ -94,7 +107,7 @@ describe('Lambda@Edge MemorySize covers ArrayBuffer memory (spec §8.6)', () => 
     const text = await (await request(`${proxy.adminUrl}/metrics`)).body.text()
     assert.match(
       text,
-      /edgeproxy_lambda_errors_total\{function="memory",event="viewer-request",kind="memory"\} 2/,
+      /edgeproxy_lambda_errors_total\{function="memory",event="viewer-request",kind="memory"\} 3/,
     )
     assert.match(text, /edgeproxy_lambda_pool_workers\{function="memory",state="idle"\} 2/)
   })
