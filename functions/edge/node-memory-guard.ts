@@ -1,19 +1,19 @@
 // MemorySize for the memory a Lambda@Edge Node.js worker holds outside its V8 heap (spec §8.6;
 // design.md §3 "Lambda@Edge"). Installed by node-worker.ts before the handler's module loads.
 //
-// `resourceLimits.maxOldGenerationSizeMb` bounds a worker's heap, but ArrayBuffer memory
+// `--max-old-space-size` bounds a worker's heap (node-runner.ts), but ArrayBuffer memory
 // (Buffers, typed arrays, SharedArrayBuffers, WebAssembly memories) lives outside it and Node
-// offers no per-worker limit for it: unguarded, `Buffer.alloc(512 MB)` in a 128 MB function
-// succeeds and stays in the proxy's process. Lambda counts everything a function holds, so a
-// call that takes the worker over MemorySize fails as `memory` (the pipeline's 503
-// LambdaExecutionError, as for a heap exhaustion) and the worker is replaced.
+// offers no limit for it: unguarded, `Buffer.alloc(512 MB)` in a 128 MB function succeeds.
+// Lambda counts everything a function holds, so a call that takes the worker over MemorySize
+// fails as `memory` (the pipeline's 503 LambdaExecutionError, as for a heap exhaustion) and
+// the worker is replaced.
 //
 // What was weighed:
 // - A watchdog alone (measuring between awaits, terminating the worker) sees an allocation
 //   only once it is made: a single 8 GB Buffer would already be in the process.
-// - A child process per worker with an address-space limit, as for Python: a process start and
-//   ~40 MB per worker, a message hop per call, and V8 reserves far more address space than it
-//   uses (WebAssembly memories reserve 8 GB+ each), so RLIMIT_AS near MemorySize breaks it.
+// - An address-space limit on the worker's process, as for Python: V8 reserves far more
+//   address space than it uses (WebAssembly memories reserve 8 GB+ each), so RLIMIT_AS near
+//   MemorySize breaks it.
 // - Chosen: inside the worker, every JavaScript way to ask for ArrayBuffer memory by size is
 //   wrapped — the ArrayBuffer, SharedArrayBuffer and typed array constructors, Buffer.alloc /
 //   allocUnsafe / allocUnsafeSlow / from / copyBytesFrom and SlowBuffer (Node's own fs, zlib
@@ -27,8 +27,8 @@
 //   grows itself) is caught afterwards: at the end of each call and every 100 ms.
 //
 // The worker's memory is its isolate's V8 heap in use plus its external memory
-// (v8.getHeapStatistics().external_memory, which inside a worker is that worker's own: its
-// ArrayBuffers, Buffers and WebAssembly memories), plus the SharedArrayBuffers and resizable
+// (v8.getHeapStatistics().external_memory: its ArrayBuffers, Buffers and WebAssembly
+// memories), plus the SharedArrayBuffers and resizable
 // buffers V8 does not count there (tracked here, released when collected). Node's
 // process.memoryUsage().arrayBuffers would cost a /proc read per measurement and misses
 // WebAssembly memory. The hot path stays cheap: allocations spend a credit (at most 1 MB, and
