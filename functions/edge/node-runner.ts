@@ -54,8 +54,8 @@ interface Slot {
   /** Set once the slot left the pool (failed or closed): its events are ignored. */
   gone: boolean
   /** From what the worker wrote to stderr (which is also passed through): the line being
-   * written, the last that says what went wrong, the last of all, and whether V8 said it is out of
-   * memory (these come before a native stack trace). */
+   * written, the last that says what went wrong, the last of all, and whether V8 said it is
+   * out of memory (it says so before a native stack trace). */
   partial: string
   errorLine: string | undefined
   lastLine: string | undefined

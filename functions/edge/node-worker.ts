@@ -2,9 +2,9 @@
 // forked by node-runner.ts with its init as argv[2] and an IPC channel, that imports the
 // handler's module once (ESM or CommonJS) and runs one call at a time with AWS's
 // handler conventions — async, or `(event, context, callback)` — and the Lambda `context`.
-// Results travel back as JSON text, as Lambda serializes them. MemorySize covers the heap
-// (the runner's --max-old-space-size) and ArrayBuffer memory (node-memory-guard.ts, installed before
-// the handler loads): a worker over it reports `memory` once and answers nothing more.
+// Results travel back as JSON text, as Lambda serializes them. MemorySize covers the heap (the
+// runner's --max-old-space-size) and ArrayBuffer memory (node-memory-guard.ts, installed
+// before the handler loads): a worker over it reports `memory` once and answers nothing more.
 import { pathToFileURL } from 'node:url'
 import { installMemoryGuard } from './node-memory-guard.js'
 
