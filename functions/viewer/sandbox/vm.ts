@@ -13,6 +13,7 @@ import type {
 } from 'quickjs-emscripten'
 import { FunctionCompileError, type KeyValueStore, type ViewerFunctionSpec } from '../types.js'
 import { PRELUDE, REGISTER_SUFFIX, moduleSource } from './prelude.js'
+import { DirectCaller } from './direct-call.js'
 import { StringWriter } from './string-writer.js'
 
 /** QuickJS heap limit per function: the 2 MB of §7.1. The prelude and QuickJS's own
@@ -98,6 +99,8 @@ export class Vm {
   private readonly pollFn: QuickJSHandle
   /** Writes the per-call event text into the context (string-writer.ts). */
   readonly strings: StringWriter
+  /** Calls the driver and reads its answer (direct-call.ts). */
+  readonly caller: DirectCaller
 
   private constructor(
     rt: QuickJSRuntime,
@@ -110,6 +113,7 @@ export class Vm {
     this.invokeFn = invoke
     this.pollFn = poll
     this.strings = new StringWriter(ctx)
+    this.caller = new DirectCaller(ctx)
   }
 
   /** Builds the sandbox; throws FunctionCompileError for code problems. */
@@ -207,13 +211,14 @@ export class Vm {
   call(fn: 'invoke' | 'poll', a: string | number): { out: string } | { err: string } {
     const { ctx } = this
     const arg = typeof a === 'string' ? this.strings.newString(a) : ctx.newNumber(a)
-    const res = ctx.callFunction(fn === 'invoke' ? this.invokeFn : this.pollFn, ctx.undefined, arg)
-    arg.dispose()
-    if (res.error) return { err: errorText(ctx, res.error) }
     // The driver's invoke and poll always return a string.
-    const out = ctx.getString(res.value)
-    res.value.dispose()
-    return { out }
+    let res
+    try {
+      res = this.caller.call(fn === 'invoke' ? this.invokeFn : this.pollFn, arg)
+    } finally {
+      arg.dispose()
+    }
+    return 'value' in res ? { out: res.value } : { err: errorText(ctx, res.error) }
   }
 
   /** Runs queued promise jobs; the error text if one threw past the driver. */
@@ -228,6 +233,7 @@ export class Vm {
   dispose(): void {
     if (!this.ctx.alive) return
     this.strings.dispose()
+    this.caller.dispose()
     this.invokeFn.dispose()
     this.pollFn.dispose()
     this.ctx.dispose()
