@@ -36,7 +36,12 @@ export const REQUEST_FIELDS = {
   cookies: 13,
 } as const
 
-/** Or, in a viewer-response event (`request` is the request's JSON, as in the JSON form): */
+/**
+ * Or, in a viewer-response event. `request` is empty when the request is JSON data (always, for
+ * an event event.ts built): the driver asks the host for its JSON (the `request` host operation,
+ * see sandbox/vm.ts) when the function first reads it, which most viewer-response functions
+ * never do. Otherwise it is the request's JSON, as in the JSON form.
+ */
 export const RESPONSE_FIELDS = {
   statusCode: 9,
   statusDescription: 10,
@@ -105,7 +110,9 @@ const CONTEXT_BITS = [PRESENT.distributionDomainName, PRESENT.distributionId, 0,
  * where it has strings and a finite statusCode. The parts travel as JSON. Those the function
  * may return unread (the request's in viewer-request, the response's in viewer-response) must
  * be JSON data — plain objects, arrays and strings — so that the host can hand the original
- * back for one (see withParts() in runtime.ts).
+ * back for one (see withParts() in runtime.ts). A viewer-response request of JSON data stays
+ * out of the text until the function reads it (RESPONSE_FIELDS); another request (anything
+ * JSON.stringify takes) travels as its JSON.
  */
 export function compactEventText(event: CfEvent, nowMs: number): string | undefined {
   if (BUILT.has(event)) return builtEventText(event, nowMs)
@@ -144,9 +151,12 @@ export function compactEventText(event: CfEvent, nowMs: number): string | undefi
     if (typeof status !== 'number' || !Number.isFinite(status)) return undefined
     if (described) present |= PRESENT.statusDescription
     strings.push(String(status), described ? res['statusDescription'] : '')
-    const requestJson = JSON.stringify(request) as string | undefined
-    if (requestJson === undefined) return undefined
-    json = FIELD + requestJson
+    if (isData(request)) json = FIELD
+    else {
+      const requestJson = JSON.stringify(request) as string | undefined
+      if (requestJson === undefined) return undefined
+      json = FIELD + requestJson
+    }
     parts = [res['headers'], res['cookies']]
   } else {
     if (!isPlain(request) || !hasKeys(request, REQUEST_KEYS)) return undefined
@@ -160,7 +170,7 @@ export function compactEventText(event: CfEvent, nowMs: number): string | undefi
   return joinCompact(strings as string[], json, parts)
 }
 
-/** The compact text: the string fields, the JSON between (viewer-response's request), the parts. */
+/** The compact text: the string fields, the field between (viewer-response's request), the parts. */
 function joinCompact(strings: readonly string[], json: string, parts: readonly unknown[]): string {
   let text = strings[0] ?? ''
   for (let i = 1; i < strings.length; i++) text += FIELD + strings[i]!
@@ -174,9 +184,10 @@ const BUILT = new WeakSet<CfEvent>()
 
 /**
  * Marks an event event.ts has just built, of the shape compactEventText() checks for: every
- * context key, strings where it has strings, statusDescription always, parts of JSON data. Its
- * compact text then skips the shape checks; only its strings are searched for UNSAFE
- * characters. The caller must not change the event before it is invoked.
+ * context key, strings where it has strings, statusDescription always, a request and parts of
+ * JSON data. Its compact text then skips the shape checks; only its strings are searched for
+ * UNSAFE characters. The caller must not change the event before it is invoked (nor, for a
+ * viewer-response event, while: its request is read then).
  */
 export function markBuilt(event: CfEvent): CfEvent {
   BUILT.add(event)
@@ -209,18 +220,22 @@ function builtEventText(e: CfEvent, nowMs: number): string | undefined {
   const desc = s.statusDescription ?? ''
   if (UNSAFE.test(d + id + rid + ip + desc)) return undefined
   const strings = ['c', at, has, v, d, id, t, rid, ip, String(s.statusCode), desc]
-  return joinCompact(strings, FIELD + JSON.stringify(q), [s.headers, s.cookies])
+  return joinCompact(strings, FIELD, [s.headers, s.cookies])
 }
 
-/** JSON data: plain objects, arrays and strings. */
-function isData(v: unknown): boolean {
+/** Nesting deeper than this is not taken for JSON data (a cycle ends there too). */
+const MAX_DATA_DEPTH = 32
+
+/** JSON data: plain objects, arrays and strings; JSON.stringify() makes text of it, unchanged. */
+function isData(v: unknown, depth = 0): boolean {
   if (typeof v === 'string') return true
+  if (depth === MAX_DATA_DEPTH) return false
   if (Array.isArray(v) && Object.getPrototypeOf(v) === Array.prototype) {
-    for (let i = 0; i < v.length; i++) if (!isData(v[i])) return false
+    for (let i = 0; i < v.length; i++) if (!isData(v[i], depth + 1)) return false
     return true
   }
   if (!isPlain(v)) return false
-  for (const k of Object.keys(v)) if (!isData(v[k])) return false
+  for (const k of Object.keys(v)) if (!isData(v[k], depth + 1)) return false
   return true
 }
 

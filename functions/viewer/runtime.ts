@@ -98,6 +98,8 @@ class CompiledFunction implements ViewerFunction {
     clock.fired = false
     clock.overdue = 0
     clock.deadline = start + this.budgetMs
+    // A compact viewer-response text leaves the request out: the driver asks for it (vm.ts).
+    vm.invocation.event = event
     try {
       let res = vm.call('invoke', text)
       if ('out' in res) {
@@ -132,6 +134,7 @@ class CompiledFunction implements ViewerFunction {
       }
     } finally {
       clock.deadline = Infinity
+      vm.invocation.event = undefined
     }
   }
 

@@ -1,8 +1,9 @@
 // Sandbox prelude, part 5 (spec §7.2 event, §7.1 cost): reads the event text of
 // ../event-text.ts into the event object the handler gets. The compact form is split into
-// object literals; querystring, headers and cookies (in viewer-response, the response's, and
-// the whole request) stay JSON text behind lazy accessors until first read. The JSON form is
-// parsed, with its one lazy part. Runs inside QuickJS; not type-checked.
+// object literals; querystring, headers and cookies (in viewer-response, the response's) stay
+// JSON text behind lazy accessors until first read. A viewer-response request is usually not
+// in the text at all: the host sends its JSON when the function first reads it. The JSON form
+// is parsed, with its one lazy part. Runs inside QuickJS; not type-checked.
 import { FIELD, FIELDS, PARTS, PRESENT, REQUEST_FIELDS, RESPONSE_FIELDS } from '../event-text.js'
 
 const F = FIELDS
@@ -19,6 +20,8 @@ const reflectDefine = Reflect.defineProperty
 const split = String.prototype.split
 const strIndexOf = String.prototype.indexOf
 const strSlice = String.prototype.slice
+const OWeakRef = WeakRef
+const weakDeref = WeakRef.prototype.deref
 function dataProp(obj, name, v) {
   defineProperty(obj, name, { value: v, writable: true, enumerable: true, configurable: true })
 }
@@ -73,12 +76,14 @@ function lazyProp(name, slot, bit) {
         if (owner === undefined) return undefined
         f = fieldsOf(owner)
       }
-      const s = f[slot]
+      let s = f[slot]
       if (typeof s !== 'string') return s.v
       if (owner === serializing && bit !== 0) {
         omitted |= bit
         return 0
       }
+      // Only a request the host left out is '' (no JSON is).
+      if (s === '') s = f[slot] = hostRequest(f)
       const v = jsonParse(s)
       settle(owner, name, f, slot, v, false)
       return v
@@ -104,6 +109,27 @@ const RESPONSE_PARTS = {
   cookies: lazyProp('cookies', ${S.cookies}, ${PARTS.cookies}),
 }
 const LAZY_REQUEST = lazyProp('request', ${S.request}, 0)
+
+// The fields of the current viewer-response event when the host left its request out, and a
+// WeakRef to the event, the one object with the request accessor (objects inheriting it hold
+// it). The host has the request while the invocation runs; at its end (retireRequest(), from
+// invoke and poll), an event the function kept — in a global, a closure, a pending promise:
+// the WeakRef still reaches it — and whose request it did not read gets the request's JSON
+// then. An event nothing holds is gone (QuickJS frees it when its count drops to zero).
+let requestFields
+let requestEvent
+function hostRequest(f) {
+  if (f !== requestFields) throw new OError('internal error: the event request is gone')
+  return host('request')
+}
+function retireRequest() {
+  const f = requestFields
+  if (f === undefined) return
+  const kept = apply(weakDeref, requestEvent, []) !== undefined
+  requestEvent = undefined
+  if (kept && f[${S.request}] === '') f[${S.request}] = host('request')
+  requestFields = undefined
+}
 
 function contextOf(f, present) {
   if ((present & ${ALL_CONTEXT}) === ${ALL_CONTEXT}) {
@@ -140,6 +166,10 @@ function compactEvent(text) {
   defineProperty(ev, 'request', LAZY_REQUEST)
   keepFields(ev, f)
   ownRoot = response
+  if (f[${S.request}] === '') {
+    requestFields = f
+    requestEvent = new OWeakRef(ev)
+  }
   return ev
 }
 

@@ -85,11 +85,18 @@ function invoke(eventText) {
   settled = ''
   if (byteStrings.size > 0) byteStrings = new OSet()
   let r
+  // The driver lets go of the event when the handler returns: retireRequest() (see
+  // prelude-event.ts) must find it only where the function kept it.
+  let ev
   try {
-    const ev = readEvent(eventText)
+    ev = readEvent(eventText)
     eventType = ev.context.eventType
     r = apply(handlerFn, undefined, [ev])
-  } catch (e) { return fail(e) }
+  } catch (e) {
+    ev = undefined
+    return ended(fail(e))
+  }
+  ev = undefined
   if (r !== null && (typeof r === 'object' || typeof r === 'function')) {
     try {
       const then = r.then
@@ -97,11 +104,18 @@ function invoke(eventText) {
         apply(then, r, [onSettled, onRejected])
         return ''
       }
-    } catch (e) { return fail(e) }
+    } catch (e) { return ended(fail(e)) }
   }
-  return finish(r)
+  const answer = finish(r)
+  if (requestFields !== undefined) retireRequest()
+  return answer
 }
-function poll(mode) { return mode === 1 ? '[' + logBuf + ']' : settled }
+// The invocation's answer, once it has ended (a pending one ends at the host's poll).
+function ended(answer) {
+  if (requestFields !== undefined) retireRequest()
+  return answer
+}
+function poll(mode) { return ended(mode === 1 ? '[' + logBuf + ']' : settled) }
 function seal() {
   delete G.__cf_boot
   return typeof handlerFn === 'function'

@@ -11,8 +11,14 @@ import type {
   QuickJSRuntime,
   QuickJSWASMModule,
 } from 'quickjs-emscripten'
-import { FunctionCompileError, type KeyValueStore, type ViewerFunctionSpec } from '../types.js'
+import {
+  FunctionCompileError,
+  type CfEvent,
+  type KeyValueStore,
+  type ViewerFunctionSpec,
+} from '../types.js'
 import { PRELUDE, REGISTER_SUFFIX, moduleSource } from './prelude.js'
+import { DirectCaller } from './direct-call.js'
 import { StringWriter } from './string-writer.js'
 
 /** QuickJS heap limit per function: the 2 MB of §7.1. The prelude and QuickJS's own
@@ -45,8 +51,18 @@ const escapeNul = (s: string) =>
   /[\0\x01]/.test(s) ? s.replace(/[\0\x01]/g, (c) => (c === '\0' ? '\x01\x02' : '\x01\x03')) : s
 /* eslint-enable no-control-regex */
 
+/** The event being invoked; the runtime sets it for the length of invoke(). */
+export interface Invoked {
+  event: CfEvent | undefined
+}
+
 /** Node-side operations behind the prelude's `host(op, ...)`; strings in, string out. */
-function hostOp(ctx: QuickJSContext, kvs: KeyValueStore | undefined, args: QuickJSHandle[]) {
+function hostOp(
+  ctx: QuickJSContext,
+  kvs: KeyValueStore | undefined,
+  invocation: Invoked,
+  args: QuickJSHandle[],
+) {
   const a = args.map((h) =>
     ctx.typeof(h) === 'string' ? unescapeNul(ctx.getString(h)) : undefined,
   )
@@ -66,6 +82,13 @@ function hostOp(ctx: QuickJSContext, kvs: KeyValueStore | undefined, args: Quick
     }
     case 'kvs-meta':
       return ctx.newString(JSON.stringify(kvs?.meta() ?? null))
+    case 'request': {
+      // The viewer-response event's request, which its compact text leaves out (event-text.ts
+      // RESPONSE_FIELDS): JSON data, so its JSON escapes NUL and lone surrogates itself.
+      const event = invocation.event
+      if (event === undefined) throw new Error('no invocation is running')
+      return ctx.newString(escapeNul(JSON.stringify(event.request)))
+    }
     default:
       throw new Error(`unknown host operation ${String(op)}`)
   }
@@ -98,18 +121,25 @@ export class Vm {
   private readonly pollFn: QuickJSHandle
   /** Writes the per-call event text into the context (string-writer.ts). */
   readonly strings: StringWriter
+  /** Calls the driver and reads its answer (direct-call.ts). */
+  readonly caller: DirectCaller
+  /** Set by the runtime around each call: what the `request` host operation reads. */
+  readonly invocation: Invoked
 
   private constructor(
     rt: QuickJSRuntime,
     ctx: QuickJSContext,
     invoke: QuickJSHandle,
     poll: QuickJSHandle,
+    invocation: Invoked,
   ) {
     this.rt = rt
     this.ctx = ctx
     this.invokeFn = invoke
     this.pollFn = poll
     this.strings = new StringWriter(ctx)
+    this.caller = new DirectCaller(ctx)
+    this.invocation = invocation
   }
 
   /** Builds the sandbox; throws FunctionCompileError for code problems. */
@@ -118,6 +148,7 @@ export class Vm {
     const handles: QuickJSHandle[] = []
     let ctx: QuickJSContext | undefined
     const keep = (h: QuickJSHandle) => (handles.push(h), h)
+    const invocation: Invoked = { event: undefined }
     try {
       rt.setMemoryLimit(MEMORY_LIMIT_BYTES)
       rt.setMaxStackSize(MAX_STACK_BYTES)
@@ -131,7 +162,7 @@ export class Vm {
       clock.deadline = performance.now() + COMPILE_BUDGET_MS
       clock.fired = false
       clock.overdue = 0
-      const hostFn = keep(c.newFunction('host', (...args) => hostOp(c, spec.kvs, args)))
+      const hostFn = keep(c.newFunction('host', (...args) => hostOp(c, spec.kvs, invocation, args)))
       const factory = keep(c.unwrapResult(c.evalCode(PRELUDE, 'prelude.js', { strict: true })))
       const kvs = spec.kvs
         ? { name: spec.kvs.name, id: spec.kvs.id, arn: spec.kvs.arn ?? null }
@@ -140,7 +171,7 @@ export class Vm {
       const api = keep(c.unwrapResult(c.callFunction(factory, c.undefined, hostFn, cfg)))
       const invokeFn = c.getProp(api, 'invoke')
       const pollFn = c.getProp(api, 'poll')
-      const vm = new Vm(rt, c, invokeFn, pollFn)
+      const vm = new Vm(rt, c, invokeFn, pollFn, invocation)
       try {
         vm.evalUser(spec, keep(c.getProp(api, 'seal')), clock)
       } catch (e) {
@@ -207,13 +238,14 @@ export class Vm {
   call(fn: 'invoke' | 'poll', a: string | number): { out: string } | { err: string } {
     const { ctx } = this
     const arg = typeof a === 'string' ? this.strings.newString(a) : ctx.newNumber(a)
-    const res = ctx.callFunction(fn === 'invoke' ? this.invokeFn : this.pollFn, ctx.undefined, arg)
-    arg.dispose()
-    if (res.error) return { err: errorText(ctx, res.error) }
     // The driver's invoke and poll always return a string.
-    const out = ctx.getString(res.value)
-    res.value.dispose()
-    return { out }
+    let res
+    try {
+      res = this.caller.call(fn === 'invoke' ? this.invokeFn : this.pollFn, arg)
+    } finally {
+      arg.dispose()
+    }
+    return 'value' in res ? { out: res.value } : { err: errorText(ctx, res.error) }
   }
 
   /** Runs queued promise jobs; the error text if one threw past the driver. */
@@ -228,6 +260,7 @@ export class Vm {
   dispose(): void {
     if (!this.ctx.alive) return
     this.strings.dispose()
+    this.caller.dispose()
     this.invokeFn.dispose()
     this.pollFn.dispose()
     this.ctx.dispose()

@@ -436,3 +436,128 @@ function handler(e) {
     ])
   })
 })
+
+describe('viewer-response: the request stays with the host until the function reads it', () => {
+  // The compact text holds the request's JSON only when the request is not JSON data.
+  const rows: [string, () => CfEvent, boolean][] = [
+    ['an event.ts event', responseEvent, false],
+    ['a copy of one', () => structuredClone(responseEvent()), false],
+    [
+      'a request of another shape, of JSON data',
+      () => ({ ...responseEvent(), request: { uri: '/x', list: ['a', { b: 'c' }] } as never }),
+      false,
+    ],
+    [
+      'a request holding a number',
+      () => ({ ...responseEvent(), request: { uri: '/x', n: 1 } as never }),
+      true,
+    ],
+    [
+      'a request nested deeper than the data check goes',
+      () => {
+        let deep: unknown = 'leaf'
+        for (let i = 0; i < 40; i++) deep = { d: deep }
+        return { ...responseEvent(), request: deep as never }
+      },
+      true,
+    ],
+  ]
+  for (const [name, event, inText] of rows) {
+    it(`${name}: the request is ${inText ? '' : 'not '}in the text, and reads the same`, () => {
+      const e = event()
+      const text = compactEventText(e, NOW)
+      assert.notEqual(text, undefined)
+      assert.equal(text!.includes(JSON.stringify(e.request)), inText)
+      const code =
+        'function handler(e) { return [e.request, JSON.stringify(e), e.request === e.request] }'
+      assert.deepEqual(viaInvoke(code, e), viaJson(code, e))
+    })
+  }
+
+  // The host serializes the request (JSON.stringify: one ownKeys of the request) only when the
+  // function reads it, or keeps the event past the invocation. The data check is the other one.
+  const counted: [string, string, number][] = [
+    ['not read', 'return e.response', 1],
+    ['read', 'e.request; return e.response', 2],
+    ['read twice', 'e.request; e.request.headers; return e.request', 2],
+    ['the event kept in a global', 'kept = e; return e.response', 2],
+    ['the event kept in a closure', 'later = () => e; return e.response', 2],
+    ['an object inheriting the event kept', 'kept = Object.create(e); return 0', 2],
+    ['only the response kept', 'kept = e.response; return 0', 1],
+    ['the event returned', 'return e', 2],
+    ['the event thrown', 'throw { e: e }', 2],
+    ['an exception, the event dropped', 'throw new Error("x")', 1],
+  ]
+  for (const [name, body, ownKeys] of counted) {
+    it(`${name}: the request is serialized ${ownKeys === 1 ? 'never' : 'once'}`, () => {
+      let calls = 0
+      // A copy: not marked built, so the request is checked for JSON data first.
+      const e = structuredClone(responseEvent())
+      e.request = new Proxy(e.request, {
+        ownKeys(target) {
+          calls++
+          return Reflect.ownKeys(target)
+        },
+      })
+      const fn = compileViewerFunction(spec(`let kept, later\nfunction handler(e) { ${body} }`))
+      try {
+        fn.invoke(e)
+      } finally {
+        fn.dispose()
+      }
+      assert.equal(calls, ownKeys)
+    })
+  }
+})
+
+describe('viewer-response: a kept event’s request, read on a later invocation, is its own', () => {
+  // Each function keeps the first event (so that the host has moved on when it is read) and
+  // returns its request on the second invocation.
+  const rows: [string, string][] = [
+    ['kept in a global', 'if (n++ === 0) { kept = e; return e.response } return kept.request'],
+    [
+      'kept in a closure',
+      'if (n++ === 0) { later = () => e.request; return e.response } return later()',
+    ],
+    [
+      'kept by an object inheriting it',
+      'if (n++ === 0) { kept = Object.create(e); return e.response } return kept.request',
+    ],
+    [
+      'kept, then the invocation threw',
+      'if (n++ === 0) { kept = e; throw new Error("x") } return kept.request',
+    ],
+    [
+      'kept by a promise that never settles',
+      'if (n++ === 0) { kept = e; return new Promise(() => {}) } return kept.request',
+    ],
+    [
+      'kept by an async handler that settled',
+      'if (n++ === 0) { kept = e; await null; return e.response } return kept.request',
+    ],
+    [
+      'awaiting in a job the next invocation resumes',
+      'if (n++ === 0) { await new Promise((r) => { resume = r }); kept = e.request; return 0 } resume(); await null; await null; return kept',
+    ],
+  ]
+  for (const [name, body] of rows) {
+    it(name, () => {
+      const fn = compileViewerFunction(
+        spec(`let n = 0, kept, later, resume\nasync function handler(e) { ${body} }`),
+      )
+      try {
+        const first = responseEvent()
+        fn.invoke(first)
+        const second = viewerResponseEvent(
+          { ...input, uri: '/second', headers: { host: 'second.example' } },
+          { status: 200, headers: {} },
+        )
+        const inv = fn.invoke(second)
+        if (!inv.ok) assert.fail(inv.message)
+        assert.deepEqual(inv.result, first.request)
+      } finally {
+        fn.dispose()
+      }
+    })
+  }
+})
