@@ -14,8 +14,13 @@ export function runtimeProblem(runtime: string): string | undefined {
   return 'must be a Lambda runtime nodejs<N>.x or python3.<N>'
 }
 
+/** What a Python handler prints goes to the proxy's stderr, as a Node handler's console does. */
+const toStderr = (line: string): void => {
+  process.stderr.write(`${line}\n`)
+}
+
 export function createRunner(spec: EdgeFunctionSpec): EdgeRunner {
-  if (PYTHON.test(spec.runtime)) return createPythonRunner(spec)
+  if (PYTHON.test(spec.runtime)) return createPythonRunner(spec, { log: toStderr })
   if (NODE.test(spec.runtime)) return createNodeRunner(spec)
   throw new Error(`${spec.name}: ${runtimeProblem(spec.runtime) ?? 'unknown runtime'}`)
 }
