@@ -2,6 +2,7 @@
 // the listeners; reload (design.md §3) swaps in a newly compiled config. Used by the CLI and
 // by tests (which pass port 0 and a quiet logger).
 import type { Logger } from 'pino'
+import type { EdgeLog } from '../functions/edge/types.js'
 import { startAdminServer } from './admin/server.js'
 import { Collapser } from './cache/collapse.js'
 import { MemoryStore, type CacheStore } from './cache/store.js'
@@ -64,7 +65,12 @@ export interface Edgeproxy {
 export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> {
   const log = options.logger ?? createLogger()
   const overrides = options.originOverrides ?? new Map<string, string>()
-  let current = await loadDistribution(options.configFile, overrides)
+  // What Lambda@Edge handlers print becomes log records naming the function (CloudWatch's
+  // per-function streams), so stdout stays one JSON record per line.
+  const lambdaLog: EdgeLog = (fn, stream, line) => {
+    if (line !== '') log.info({ lambda: fn, stream }, line)
+  }
+  let current = await loadDistribution(options.configFile, overrides, lambdaLog)
   logProblems(log, current.warnings)
   const { config } = current.dist
   const origins = new OriginClients({ verifyTls: config.server.verifyOriginTls })
@@ -99,7 +105,7 @@ export async function startEdgeproxy(options: StartOptions): Promise<Edgeproxy> 
   const reloadOnce = async (): Promise<ReloadResult> => {
     let next: LoadedDistribution
     try {
-      next = await loadDistribution(options.configFile, overrides)
+      next = await loadDistribution(options.configFile, overrides, lambdaLog)
     } catch (err) {
       // A reload never takes the running proxy down: anything unexpected is refused too.
       const problems =

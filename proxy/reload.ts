@@ -18,7 +18,7 @@ import { loadConfigFile } from './config/load.js'
 import type { ConfigProblem } from './config/types.js'
 import { ConfigError } from './errors.js'
 import type { ViewerFunction } from '../functions/viewer/types.js'
-import type { EdgeRunner } from '../functions/edge/types.js'
+import type { EdgeLog, EdgeRunner } from '../functions/edge/types.js'
 
 export interface LoadedDistribution {
   readonly dist: CompiledDistribution
@@ -29,10 +29,12 @@ export interface LoadedDistribution {
   readonly warnings: readonly ConfigProblem[]
 }
 
-/** Reads, validates and compiles; throws ConfigError with every error found. */
+/** Reads, validates and compiles; throws ConfigError with every error found. Lambda@Edge
+ * handlers' output goes to `lambdaLog` (default: the proxy's stdout and stderr). */
 export async function loadDistribution(
   configFile: string,
   originOverrides: ReadonlyMap<string, string>,
+  lambdaLog?: EdgeLog,
 ): Promise<LoadedDistribution> {
   const { config, warnings } = loadConfigFile(configFile, { originOverrides })
   const loaded = await loadFunctions(config)
@@ -44,7 +46,7 @@ export async function loadDistribution(
   const functions = new Set(loaded.functions.values())
   // Lambda workers start only for a config without errors.
   const early = problems.filter((p) => p.severity === 'error')
-  const edge = early.length === 0 ? loadLambdaFunctions(config) : undefined
+  const edge = early.length === 0 ? loadLambdaFunctions(config, lambdaLog) : undefined
   const runners = new Set([...(edge?.lambdas.values() ?? [])].map((l) => l.runner))
   const errors = [...early, ...(edge?.problems ?? [])]
   if (errors.length > 0) {

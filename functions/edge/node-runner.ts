@@ -16,7 +16,14 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
-import type { EdgeCallContext, EdgeFunctionSpec, EdgeOutcome, EdgeRunner } from './types.js'
+import type { Readable } from 'node:stream'
+import type {
+  EdgeCallContext,
+  EdgeFunctionSpec,
+  EdgeLog,
+  EdgeOutcome,
+  EdgeRunner,
+} from './types.js'
 import type { WorkerCall, WorkerInit, WorkerReply } from './node-worker.js'
 
 const WORKER_FILE = fileURLToPath(new URL('./node-worker.js', import.meta.url))
@@ -25,8 +32,39 @@ const WORKER_FILE = fileURLToPath(new URL('./node-worker.js', import.meta.url))
  * `# Fatal process out of memory: …`. */
 const OUT_OF_MEMORY =
   /^(?:FATAL ERROR: .*(?:out of memory|Allocation failed)|# Fatal process out of memory)/
+/** Output lines longer than this are cut (the rest arrives as further lines). */
+const MAX_LOG_LINE = 8_192
 /** The line of a death report that says what happened: `TypeError: …`, V8's `# Fatal …`. */
 const ERROR_LINE = /^(?:# )?(?:\w*Error\b|FATAL|Fatal)/
+
+/** The default EdgeLog: each line to the proxy's own stdout or stderr. */
+export const passThroughLog: EdgeLog = (_fn, stream, line) => {
+  ;(stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`)
+}
+
+/** Calls onLine with each line of a text stream (cut at MAX_LOG_LINE), the last one at its end. */
+function eachLine(stream: Readable | null, onLine: (line: string) => void): void {
+  if (stream === null) return
+  let partial = ''
+  stream.setEncoding('utf8')
+  stream.on('data', (text: string) => {
+    const lines = (partial + text).split('\n')
+    partial = lines.pop() ?? ''
+    while (partial.length > MAX_LOG_LINE) {
+      lines.push(partial.slice(0, MAX_LOG_LINE))
+      partial = partial.slice(MAX_LOG_LINE)
+    }
+    for (const line of lines)
+      for (let i = 0; i < line.length || i === 0; i += MAX_LOG_LINE) {
+        onLine(line.slice(i, i + MAX_LOG_LINE))
+      }
+  })
+  stream.on('end', () => {
+    if (partial !== '') onLine(partial)
+    partial = ''
+  })
+  ;(stream as { unref?: () => void }).unref?.()
+}
 
 /** Node options of a worker: MemorySize as the V8 heap limit (old space), and semi-spaces of
  * MemorySize / 64, 1–8 MB (the young generation takes three of them). */
@@ -53,17 +91,20 @@ interface Slot {
   timer: NodeJS.Timeout | undefined
   /** Set once the slot left the pool (failed or closed): its events are ignored. */
   gone: boolean
-  /** From what the worker wrote to stderr (which is also passed through): the line being
-   * written, the last that says what went wrong, the last of all, and whether V8 said it is
-   * out of memory (it says so before a native stack trace). */
-  partial: string
+  /** From what the worker wrote to stderr (which also goes to the log): the last line that
+   * says what went wrong, the last of all, and whether V8 said it is out of memory (it says so
+   * before a native stack trace). */
   errorLine: string | undefined
   lastLine: string | undefined
   outOfMemory: boolean
 }
 
-export function createNodeRunner(spec: EdgeFunctionSpec): EdgeRunner {
-  return new NodeRunner(spec)
+/** A runner for one Node.js function; its handler's output goes to `log`. */
+export function createNodeRunner(
+  spec: EdgeFunctionSpec,
+  log: EdgeLog = passThroughLog,
+): EdgeRunner {
+  return new NodeRunner(spec, log)
 }
 
 class NodeRunner implements EdgeRunner {
@@ -74,8 +115,11 @@ class NodeRunner implements EdgeRunner {
   #nextId = 1
   #closed = false
 
-  constructor(spec: EdgeFunctionSpec) {
+  readonly #log: EdgeLog
+
+  constructor(spec: EdgeFunctionSpec, log: EdgeLog) {
     this.spec = { ...spec, poolSize: Math.max(1, spec.poolSize) }
+    this.#log = log
     for (let i = 0; i < this.spec.poolSize; i++) this.#spawn()
   }
 
@@ -143,9 +187,9 @@ class NodeRunner implements EdgeRunner {
     const child = fork(WORKER_FILE, [JSON.stringify(init)], {
       execArgv: workerExecArgv(this.spec.memoryMB),
       serialization: 'json',
-      // The handler's console.log goes where the proxy's stdout goes; stderr is passed through
-      // too, and read to tell why a worker died.
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      // The handler's output goes to the log line by line; stderr is also read to tell why a
+      // worker died.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: {
         ...process.env,
         AWS_REGION: 'us-east-1',
@@ -159,23 +203,20 @@ class NodeRunner implements EdgeRunner {
       call: undefined,
       timer: undefined,
       gone: false,
-      partial: '',
       errorLine: undefined,
       lastLine: undefined,
       outOfMemory: false,
     }
     child.on('message', (reply: WorkerReply) => this.#reply(slot, reply))
-    child.stderr?.setEncoding('utf8')
-    child.stderr?.on('data', (text: string) => {
-      process.stderr.write(text)
-      const lines = (slot.partial + text).split('\n')
-      slot.partial = (lines.pop() ?? '').slice(-1024)
-      for (const line of lines) {
-        if (line === '') continue
-        if (OUT_OF_MEMORY.test(line)) slot.outOfMemory = true
-        if (ERROR_LINE.test(line)) slot.errorLine = line
-        slot.lastLine = line
-      }
+    const name = this.spec.name
+    const log = this.#log
+    eachLine(child.stdout, (line) => log(name, 'stdout', line))
+    eachLine(child.stderr, (line) => {
+      log(name, 'stderr', line)
+      if (line === '') return
+      if (OUT_OF_MEMORY.test(line)) slot.outOfMemory = true
+      if (ERROR_LINE.test(line)) slot.errorLine = line
+      slot.lastLine = line
     })
     child.on('error', (err) => this.#fail(slot, 'crash', `the worker failed: ${err.message}`))
     // 'close' comes after the exit and the end of stderr, so all of it has been read.
@@ -184,7 +225,6 @@ class NodeRunner implements EdgeRunner {
     // pending call its timer.
     child.unref()
     child.channel?.unref()
-    ;(child.stderr as { unref?: () => void } | null)?.unref?.()
     this.#slots.add(slot)
     this.#idle.push(slot)
   }
@@ -192,7 +232,7 @@ class NodeRunner implements EdgeRunner {
   /** The worker process ended: V8 out of memory (it aborts, printing why), or another death. */
   #died(slot: Slot, code: number | null, signal: NodeJS.Signals | null): void {
     if (slot.gone) return
-    if (slot.outOfMemory || OUT_OF_MEMORY.test(slot.partial) || signal === 'SIGKILL') {
+    if (slot.outOfMemory || signal === 'SIGKILL') {
       this.#fail(slot, 'memory', `exceeded MemorySize (${String(this.spec.memoryMB)} MB)`)
       return
     }

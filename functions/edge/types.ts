@@ -41,6 +41,10 @@ export type EdgeOutcome =
       readonly durationMs: number
     }
 
+/** Where a handler's output goes, line by line: what it wrote to stdout (Node's console.log)
+ * or stderr (console.error, Python's print() and logging), with the function's name. */
+export type EdgeLog = (fn: string, stream: 'stdout' | 'stderr', line: string) => void
+
 export interface EdgeRunner {
   readonly spec: EdgeFunctionSpec
   /** Never rejects: every failure is an outcome. A failed worker is replaced. */

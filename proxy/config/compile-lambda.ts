@@ -6,7 +6,12 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createRunner, runtimeProblem } from '../../functions/edge/runners.js'
-import type { EdgeEventType, EdgeFunctionSpec, EdgeRunner } from '../../functions/edge/types.js'
+import type {
+  EdgeEventType,
+  EdgeFunctionSpec,
+  EdgeLog,
+  EdgeRunner,
+} from '../../functions/edge/types.js'
 import type { BehaviorConfig, ConfigProblem, EdgeConfig } from './types.js'
 
 /** §8.6: the longest a function may run on viewer / origin events, in seconds. */
@@ -115,8 +120,12 @@ export function resolveLambdaFunctions(config: EdgeConfig): {
   return { resolved, problems }
 }
 
-/** Checks and starts every Lambda function; none is started when any has a problem. */
-export function loadLambdaFunctions(config: EdgeConfig): {
+/** Checks and starts every Lambda function (their output to `log`, by default the proxy's
+ * stdout and stderr); none is started when any has a problem. */
+export function loadLambdaFunctions(
+  config: EdgeConfig,
+  log?: EdgeLog,
+): {
   lambdas: Map<string, LoadedLambda>
   problems: ConfigProblem[]
 } {
@@ -124,7 +133,7 @@ export function loadLambdaFunctions(config: EdgeConfig): {
   const lambdas = new Map<string, LoadedLambda>()
   if (problems.length > 0) return { lambdas, problems }
   for (const r of resolved) {
-    const loaded = { runner: createRunner(r.spec), timeoutS: r.timeoutS }
+    const loaded = { runner: createRunner(r.spec, log), timeoutS: r.timeoutS }
     for (const key of r.keys) lambdas.set(key, loaded)
   }
   return { lambdas, problems }

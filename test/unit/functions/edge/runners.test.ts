@@ -1,7 +1,8 @@
 // Runner choice by Runtime (functions/edge/runners.ts, design.md §3 "Lambda@Edge") and where
-// a handler's logs go: a Node handler's console.log to the proxy's stdout and console.error to
-// its stderr, a Python handler's print() and logging to its stderr — run in a child process
-// standing in for the proxy, whose output the test reads.
+// a handler's logs go without a log sink (the proxy gives one: test/integration/lambda-logs):
+// a Node handler's console.log to the process's stdout and console.error to its stderr, a
+// Python handler's print() and logging to its stderr — run in a child process standing in for
+// the proxy, whose output the test reads.
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
