@@ -15,10 +15,19 @@ export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE
 type Inc = { inc(n?: number): void }
 type Observe = { observe(v: number): void }
 
+interface RequestCount {
+  readonly labels: [behavior: string, status: string, result: string]
+  n: number
+}
+
 export class Metrics {
   readonly registry = new Registry()
-  /** Requests by behavior, status and result: plain counts, given to prom-client at scrape. */
-  readonly #requestCounts = new Map<string, { labels: [string, string, string]; n: number }>()
+  /**
+   * Requests by behavior, status and result: plain counts, given to prom-client at scrape.
+   * Nested by label so a request builds no key: the behavior id and the result type are
+   * constant strings whose hashes V8 keeps, the status a small integer.
+   */
+  readonly #requestCounts = new Map<string, Map<number, Map<string, RequestCount>>>()
   readonly #origin: Histogram<'origin'>
   readonly #originChildren = new Map<string, Observe>()
   readonly #fnCalls: Counter<'function' | 'event'>
@@ -41,7 +50,11 @@ export class Metrics {
       registers,
       collect() {
         this.reset()
-        for (const { labels, n } of requestCounts.values()) this.labels(...labels).inc(n)
+        for (const byStatus of requestCounts.values()) {
+          for (const byResult of byStatus.values()) {
+            for (const { labels, n } of byResult.values()) this.labels(...labels).inc(n)
+          }
+        }
       },
     })
     this.#origin = new Histogram({
@@ -124,10 +137,15 @@ export class Metrics {
   request(ex: Exchange): void {
     const status = ex.res.headersSent ? ex.res.statusCode : 0
     const behavior = ex.behavior.id
-    const key = `${behavior}\u0000${String(status)}\u0000${ex.resultType}`
-    const count = this.#requestCounts.get(key)
+    const result = ex.resultType
+    let byStatus = this.#requestCounts.get(behavior)
+    if (byStatus === undefined)
+      this.#requestCounts.set(behavior, (byStatus = new Map<number, Map<string, RequestCount>>()))
+    let byResult = byStatus.get(status)
+    if (byResult === undefined) byStatus.set(status, (byResult = new Map<string, RequestCount>()))
+    const count = byResult.get(result)
     if (count !== undefined) count.n++
-    else this.#requestCounts.set(key, { labels: [behavior, String(status), ex.resultType], n: 1 })
+    else byResult.set(result, { labels: [behavior, String(status), result], n: 1 })
     if (ex.originMs !== undefined && ex.origin !== undefined) {
       const id = ex.origin.id
       let h = this.#originChildren.get(id)

@@ -15,6 +15,8 @@ import type { Exchange } from '../exchange.js'
 import { geoRestriction } from '../geo.js'
 import type { Transition } from '../states.js'
 
+const TO_AUTHORIZE: Transition = { to: 'authorize' }
+
 export function recv(ex: Exchange): Transition {
   const v = ex.viewer
   const size = checkRequestSize(v.method, v.url, v.rawHeaders)
@@ -52,7 +54,7 @@ export function recv(ex: Exchange): Transition {
   if (v.method === 'GET' && v.hasBody) {
     return { to: 'synth', synth: { kind: 'error', code: 'GET_WITH_BODY' } }
   }
-  return { to: 'authorize' }
+  return TO_AUTHORIZE
 }
 
 function headerString(v: string | string[] | undefined): string | undefined {

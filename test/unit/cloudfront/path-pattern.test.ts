@@ -6,7 +6,11 @@ import {
   normalizePathForMatching,
   removeDotSegments,
 } from '../../../proxy/cloudfront/behavior.js'
-import { checkPathPattern, compilePathPattern } from '../../../proxy/cloudfront/path-pattern.js'
+import {
+  checkPathPattern,
+  compilePathPattern,
+  regexMatcher,
+} from '../../../proxy/cloudfront/path-pattern.js'
 
 const MATCHES: readonly [pattern: string, path: string, expected: boolean, rule: string][] = [
   ['/images/*.jpg', '/images/a.jpg', true, '* matches a file name'],
@@ -33,12 +37,33 @@ const MATCHES: readonly [pattern: string, path: string, expected: boolean, rule:
   ['/a+b', '/a+b', true, '+ is literal'],
   ['/$x', '/$x', true, '$ is literal'],
   ['*', '/anything/at/all', true, '* alone matches every path'],
+  ['/ab*ba', '/aba', false, 'prefix and suffix of prefix*suffix never overlap'],
+  ['/ab*ba', '/abba', true, 'prefix*suffix with * matching nothing'],
+  ['/img/*.png', '/img/a/b.png', true, 'prefix*suffix across /'],
+  ['/img/*.png', '/img.png', false, 'prefix*suffix needs its prefix'],
+  ['*.css', '/', false, '*suffix on a shorter path'],
+  ['/', '/', true, 'the root pattern matches the root path'],
+  ['/a*', '//a', false, 'only one leading / is optional'],
+  ['/*a', '//a', true, '* matches a second /'],
 ]
 
 describe('path patterns (spec §2)', () => {
   for (const [pattern, path, expected, rule] of MATCHES) {
     it(`${pattern} ${expected ? 'matches' : 'does not match'} ${path}: ${rule}`, () => {
       assert.equal(compilePathPattern(pattern)(path), expected)
+    })
+  }
+
+  // The string shapes (literal, prefix*, *suffix, prefix*suffix) must decide exactly as the
+  // general RegExp form does.
+  const PATTERNS = ['/a', '/a*', '*a', '/a*b', '/ab*ba', '/x/*.js', '*.js', '/', 'a', 'a*', '/*a']
+  const PATHS = ['', '/', '//', 'a', '/a', '//a', '/ab', '/aba', '/abba', '/abXba', '/x/y.js']
+  for (const pattern of PATTERNS) {
+    it(`${pattern}: the string shape agrees with the RegExp form on ${String(PATHS.length)} paths`, () => {
+      const fast = compilePathPattern(pattern)
+      const general = regexMatcher(pattern.startsWith('/') ? pattern.slice(1) : pattern)
+      for (const path of PATHS)
+        assert.equal(fast(path), general(path), `path ${JSON.stringify(path)}`)
     })
   }
 
