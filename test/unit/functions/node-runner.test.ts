@@ -5,7 +5,7 @@
 // proxy, and the queue beyond the pool.
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -333,15 +333,27 @@ describe('Node.js Lambda@Edge runner', () => {
   })
 
   it('a worker that dies while idle is replaced on the next call, not in a loop', async () => {
+    // Only the first worker dies (it leaves a marker); waiting is bounded, not a fixed sleep,
+    // so a slow start on a loaded machine cannot fail the test.
+    const marker = join(dir, 'dies.marker')
     const r = runner(
       'dies.mjs',
-      `setTimeout(() => { throw new Error('late failure') }, 20)
+      `import { existsSync, writeFileSync } from 'node:fs'
+      if (!existsSync(${JSON.stringify(marker)})) {
+        writeFileSync(${JSON.stringify(marker)}, '')
+        setTimeout(() => { throw new Error('late failure') }, 20)
+      }
       export const handler = async () => 'up'`,
     )
-    await new Promise((res) => setTimeout(res, 300))
+    const t0 = Date.now()
+    while (!existsSync(marker) || r.stats().workers !== 0) {
+      assert.ok(Date.now() - t0 < 10_000, 'the first worker never died')
+      await new Promise((res) => setTimeout(res, 20))
+    }
+    // No restart loop: nothing replaces the dead worker until a call needs one.
+    await new Promise((res) => setTimeout(res, 200))
     assert.equal(r.stats().workers, 0)
     const out = await r.invoke(null, ctx())
-    // The fresh worker answers before its own timer fires.
     assert.deepEqual(out.ok && out.result, 'up')
   })
 
