@@ -165,7 +165,8 @@ async function bench(o: BenchOptions, argv: readonly string[]): Promise<number> 
     summarize(s, runs.get(s.name)!, probes.get(s.name) ?? null, baseMedian),
   )
   const medians = new Map(summaries.map((s) => [s.name, s.reqPerSec.median]))
-  const targets = computeTargets(medians, rss, rounds)
+  const perRun = new Map(selected.map((s) => [s.name, runs.get(s.name)!.map((r) => r.reqPerSec)]))
+  const targets = computeTargets(medians, rss, rounds, perRun)
   process.stdout.write(`\n${formatTable(summaries, targets, rss, rounds)}\n`)
   if (baseMedian === null) process.stdout.write(`(no ratio: '${BASELINE}' was not among --only)\n`)
   const meta = {

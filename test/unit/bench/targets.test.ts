@@ -9,6 +9,7 @@ import {
   rssRoundsGrowth,
   rssTrend,
   rssWarmupS,
+  roundRatios,
   type RssSample,
 } from '../../../bench/targets.js'
 
@@ -192,6 +193,50 @@ describe('bench targets', () => {
     const none = computeTargets(new Map(), null)[2]!
     assert.match(formatTarget(workers!), /= 1\.00 \(target ≥ 0\.90\): met$/)
     assert.match(formatTarget(none), /\(target ≥ 0\.90\): not measured$/)
+  })
+})
+
+describe('per-round ratios (informational spread of a two-row target)', () => {
+  const rows: readonly [string, number[], number[], ReturnType<typeof roundRatios>][] = [
+    ['odd count: the middle ratio', [9, 18, 30], [10, 20, 30], { median: 0.9, min: 0.9, max: 1 }],
+    [
+      'even count: the mean of the middle two',
+      [8, 9],
+      [10, 10],
+      { median: 0.85, min: 0.8, max: 0.9 },
+    ],
+    ['rounds only one row ran are left out', [9, 9, 9], [10], { median: 0.9, min: 0.9, max: 0.9 }],
+    ['a zero run is left out', [0, 9], [10, 10], { median: 0.9, min: 0.9, max: 0.9 }],
+    ['no common round: null', [], [10], null],
+  ]
+  for (const [rule, a, b, want] of rows) {
+    it(rule, () => {
+      const got = roundRatios(a, b)
+      if (want === null) {
+        assert.equal(got, null)
+        return
+      }
+      assert.ok(got !== null)
+      for (const k of ['median', 'min', 'max'] as const)
+        assert.ok(Math.abs(got[k] - want[k]) < 1e-9, k)
+    })
+  }
+
+  it('the hit target line carries its per-round spread; met stays on the medians', () => {
+    const perRun = new Map([
+      ['baseline', [40_000, 30_000, 40_000]],
+      ['proxy-hit', [30_000, 33_000, 36_000]],
+    ])
+    const medians = new Map([
+      ['baseline', 40_000],
+      ['proxy-hit', 33_000],
+    ])
+    const hit = computeTargets(medians, null, [], perRun)[0]!
+    assert.equal(hit.met, false)
+    assert.equal(
+      formatTarget(hit),
+      'cache hit: proxy-hit / baseline = 0.82 (target ≥ 0.90): MISSED; per round 0.90 [0.75–1.10]',
+    )
   })
 })
 
