@@ -57,7 +57,7 @@ function runnable(wanted: readonly Scenario[]): Scenario[] {
       ? 'no varnishd on PATH (Debian: apt-get install varnish)'
       : null
   return wanted.filter((s) => {
-    const why = s.target === 'varnish' ? (noVarnish ?? noPin) : s.pinned === true ? noPin : null
+    const why = (s.target === 'varnish' ? noVarnish : null) ?? (s.pinned === true ? noPin : null)
     if (why !== null) process.stderr.write(`${s.name}: left out, ${why}\n`)
     return why === null
   })

@@ -110,6 +110,12 @@ export const scenarios: readonly Scenario[] = [
     note: 'the baseline server in 2 node:cluster workers: the reference for the workers target',
   },
   {
+    name: 'varnish-hit',
+    target: 'varnish',
+    path: '/hit',
+    note: 'Varnish (default VCL, malloc 256m) before the same origin, a hit, unpinned as perf-baseline.md measured it (needs varnishd)',
+  },
+  {
     name: 'varnish-hit-1core',
     target: 'varnish',
     path: '/hit',

@@ -82,4 +82,16 @@ describe('the Varnish rows', () => {
       ],
     )
   })
+
+  it('the whole-box target divides two unpinned rows that exist, over the same path', () => {
+    const t = computeTargets(new Map(), null).find((x) => x.name === 'Varnish, whole box')!
+    const rows = t.formula.split(' / ').map((n) => scenarios.find((s) => s.name === n))
+    assert.deepEqual(
+      rows.map((r) => [r?.target, r?.pinned ?? false, r?.path]),
+      [
+        ['proxy', false, '/hit'],
+        ['varnish', false, '/hit'],
+      ],
+    )
+  })
 })

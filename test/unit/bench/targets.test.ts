@@ -92,6 +92,7 @@ describe('bench targets', () => {
           'RSS over rounds, proxy-workers',
           'signed hit',
           'Varnish, one core',
+          'Varnish, whole box',
         ],
       )
       expected.forEach((e, i) => {
@@ -152,6 +153,24 @@ describe('bench targets', () => {
       'Varnish, one core',
       'no Varnish row (no varnishd): not measured',
       { 'proxy-hit-1core': 30_000 },
+      null,
+    ],
+    [
+      'Varnish, whole box',
+      'the unpinned hit above unpinned Varnish is ahead of it',
+      { 'proxy-hit': 34_000, 'varnish-hit': 33_000 },
+      true,
+    ],
+    [
+      'Varnish, whole box',
+      'the unpinned hit at 0.9 of unpinned Varnish misses',
+      { 'proxy-hit': 29_700, 'varnish-hit': 33_000 },
+      false,
+    ],
+    [
+      'Varnish, whole box',
+      'the pinned rows do not stand in for the unpinned ones',
+      { 'proxy-hit-1core': 40_000, 'varnish-hit-1core': 33_000 },
       null,
     ],
   ]
