@@ -7,6 +7,7 @@ import { request } from 'undici'
 import type { Edgeproxy } from '../../proxy/main.js'
 import { startOrigin, type TestOrigin } from '../helpers/origin.js'
 import { behavior, customOrigin, startProxy } from '../helpers/proxy.js'
+import { FUNCTION_BATCH } from '../../proxy/pipeline/function-batch.js'
 
 const OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6'
 
@@ -38,6 +39,14 @@ function handler(event) {
   'throws.js': `function handler(event) { throw new Error('boom') }`,
   'loop.js': `function handler(event) { if (event.request.uri === '/loop/forever') { for (;;) {} } return event.request }`,
   'invalid.js': `function handler(event) { event.request.headers['via'] = { value: 'nope' }; return event.request }`,
+  'echo.js': `function handler(event) {
+  return { statusCode: 200, statusDescription: 'OK', body: 'echo ' + event.request.querystring.n.value }
+}`,
+  'tag.js': `function handler(event) {
+  var res = event.response
+  res.headers['x-n'] = { value: event.request.querystring.n.value }
+  return res
+}`,
 }
 
 const fn = (name: string) => ({
@@ -83,6 +92,8 @@ describe('CloudFront Functions in the pipeline (spec §7)', () => {
             behavior('/throws/*', 'a', assoc('viewer-request', 'throws')),
             behavior('/loop/*', 'a', assoc('viewer-request', 'loop')),
             behavior('/invalid/*', 'a', assoc('viewer-request', 'invalid')),
+            behavior('/echo/*', 'a', assoc('viewer-request', 'echo')),
+            behavior('/tag/*', 'a', assoc('viewer-response', 'tag')),
           ],
         },
         Functions: Object.keys(FILES).map(fn),
@@ -167,4 +178,32 @@ describe('CloudFront Functions in the pipeline (spec §7)', () => {
     const r = await get('/invalid/x')
     assert.equal(r.status, 502)
   })
+
+  // The calls of one event-loop turn run as a batch (function-batch.ts): concurrent requests,
+  // some failing, must each get their own function's answer, batched or not.
+  for (const enabled of [true, false]) {
+    it(`concurrent calls keep every request's own result, with failures among them (batching ${enabled ? 'on' : 'off'})`, async () => {
+      FUNCTION_BATCH.enabled = enabled
+      try {
+        const paths = Array.from({ length: 48 }, (_, i) =>
+          i % 16 === 5
+            ? '/throws/x'
+            : i % 16 === 9
+              ? '/loop/forever'
+              : i % 2 === 0
+                ? `/echo/x?n=${String(i)}`
+                : `/tag/x?n=${String(i)}`,
+        )
+        const answers = await Promise.all(paths.map((p) => get(p)))
+        answers.forEach((r, i) => {
+          const p = paths[i]!
+          if (p.startsWith('/throws') || p.startsWith('/loop')) assert.equal(r.status, 503, p)
+          else if (p.startsWith('/echo')) assert.equal(r.text, `echo ${String(i)}`, p)
+          else assert.equal(r.headers['x-n'], String(i), p)
+        })
+      } finally {
+        FUNCTION_BATCH.enabled = true
+      }
+    })
+  }
 })

@@ -3,7 +3,8 @@
 // becomes `/<DefaultRootObject>`). The function may rewrite the URI, query string and headers,
 // choose another origin (§7.5, CloudFront Functions), replace the body (§8.4, Lambda), or
 // generate a response; the behavior chosen in recv stays in force. A function that throws or
-// runs past its budget is a 503; an invalid result a 502 (§7.6, §8.6).
+// runs past its budget is a 503; an invalid result a 502 (§7.6, §8.6). A CloudFront Function
+// runs in its turn's batch of calls (../function-batch.ts).
 // Exits: lookup when the method is cached for the behavior, else originRequest; deliver for
 // a generated response (not cached, no viewer-response function); synth on function errors.
 import { edgeEvent } from '../../../functions/edge/event.js'
@@ -16,6 +17,7 @@ import type { HeaderRecord } from '../../http-types.js'
 import type { EdgeFunctionBinding } from '../../config/compile-lambda.js'
 import type { Deps } from '../../deps.js'
 import type { Exchange } from '../exchange.js'
+import { batched } from '../function-batch.js'
 import { functionFailure, functionRequestInput } from '../function-call.js'
 import { chooseOrigin, targetOrigin } from '../function-origin.js'
 import { callLambda, generatedResponse, withHiddenHeaders } from '../lambda-call.js'
@@ -32,10 +34,7 @@ export function viewerRequest(ex: Exchange, deps: Deps): Transition | Promise<Tr
     return runLambda(ex, lambda, deps).then((refused) => refused ?? afterFunction(ex))
   }
   const fn = ex.behavior.viewerRequestFunction
-  if (fn !== undefined) {
-    const refused = runFunction(ex, fn, deps)
-    if (refused !== undefined) return refused
-  }
+  if (fn !== undefined) return batched(() => runFunction(ex, fn, deps) ?? afterFunction(ex))
   return afterFunction(ex)
 }
 

@@ -2,7 +2,8 @@
 // Lambda@Edge function (§8.3: it cannot change the status). The
 // transition table guarantees it only sees responses below 400 that neither CloudFront nor a
 // viewer-request function generated. It may change the status, headers, cookies and body; the
-// cached object is never changed (the function gets a copy). Errors: 503 / 502 (§7.6).
+// cached object is never changed (the function gets a copy). Errors: 503 / 502 (§7.6). A
+// CloudFront Function runs in its turn's batch of calls (../function-batch.ts).
 // Exits: deliver, or synth when the function fails.
 import { edgeEvent } from '../../../functions/edge/event.js'
 import { interpretResponseResult } from '../../../functions/edge/result.js'
@@ -10,7 +11,9 @@ import { viewerResponseEvent } from '../../../functions/viewer/event.js'
 import { interpretViewerResponseResult } from '../../../functions/viewer/result.js'
 import type { EdgeFunctionBinding } from '../../config/compile-lambda.js'
 import type { Deps } from '../../deps.js'
-import type { Exchange } from '../exchange.js'
+import type { ViewerFunction } from '../../../functions/viewer/types.js'
+import type { Exchange, PendingResponse } from '../exchange.js'
+import { batched } from '../function-batch.js'
 import { functionFailure, functionRequestInput, responseFromFunction } from '../function-call.js'
 import { callLambda } from '../lambda-call.js'
 import type { Transition } from '../states.js'
@@ -24,6 +27,10 @@ export function viewerResponse(ex: Exchange, deps: Deps): Transition | Promise<T
   const fn = ex.behavior.viewerResponseFunction
   const r = ex.response
   if (fn === undefined || r === undefined) return TO_DELIVER
+  return batched(() => runFunction(ex, fn, r, deps))
+}
+
+function runFunction(ex: Exchange, fn: ViewerFunction, r: PendingResponse, deps: Deps): Transition {
   const headers = r.hit === undefined ? r.headers : { ...r.headers, age: String(r.hit.age) }
   const event = viewerResponseEvent(functionRequestInput(ex), { status: r.status, headers })
   const run = fn.invoke(event)
