@@ -10,6 +10,7 @@ import { behavior, customOrigin, startProxy } from '../helpers/proxy.js'
 import { FUNCTION_BATCH } from '../../proxy/pipeline/function-batch.js'
 
 const OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6'
+const DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad'
 
 const FILES: Record<string, string> = {
   'rewrite.js': `function handler(event) {
@@ -65,6 +66,13 @@ describe('CloudFront Functions in the pipeline (spec §7)', () => {
 
   before(async () => {
     a = await startOrigin((req, res) => {
+      if (req.url?.startsWith('/cut/') === true) {
+        // Headers and a few bytes, then the connection drops: the body fails mid-stream.
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '100000' })
+        res.write('partial')
+        setImmediate(() => res.socket?.destroy())
+        return
+      }
       const status = req.url?.startsWith('/vr/missing') === true ? 404 : 200
       res.writeHead(status, { 'content-type': 'text/plain', 'cache-control': 'max-age=60' })
       res.end(`A ${req.url ?? ''} ${String(req.headers['x-rewritten'])}`)
@@ -94,6 +102,10 @@ describe('CloudFront Functions in the pipeline (spec §7)', () => {
             behavior('/invalid/*', 'a', assoc('viewer-request', 'invalid')),
             behavior('/echo/*', 'a', assoc('viewer-request', 'echo')),
             behavior('/tag/*', 'a', assoc('viewer-response', 'tag')),
+            behavior('/cut/*', 'a', {
+              ...assoc('viewer-response', 'add-headers'),
+              CachePolicyId: DISABLED,
+            }),
           ],
         },
         Functions: Object.keys(FILES).map(fn),
@@ -206,4 +218,20 @@ describe('CloudFront Functions in the pipeline (spec §7)', () => {
       }
     })
   }
+
+  it('origin bodies that fail mid-stream under a viewer-response function never take the proxy down', async () => {
+    const cut = await Promise.all(
+      Array.from({ length: 24 }, () =>
+        request(`${proxy.url}/cut/x`).then(
+          async (r) => {
+            await r.body.text().catch(() => undefined)
+            return r.statusCode
+          },
+          () => 0,
+        ),
+      ),
+    )
+    for (const status of cut) assert.ok(status === 0 || status === 200, String(status))
+    assert.equal((await get('/other')).status, 200, 'the proxy is still serving')
+  })
 })

@@ -3,7 +3,8 @@
 // transition table guarantees it only sees responses below 400 that neither CloudFront nor a
 // viewer-request function generated. It may change the status, headers, cookies and body; the
 // cached object is never changed (the function gets a copy). Errors: 503 / 502 (§7.6). A
-// CloudFront Function runs in its turn's batch of calls (../function-batch.ts).
+// CloudFront Function runs in its turn's batch of calls (../function-batch.ts), except on a
+// response still streaming from the origin.
 // Exits: deliver, or synth when the function fails.
 import { edgeEvent } from '../../../functions/edge/event.js'
 import { interpretResponseResult } from '../../../functions/edge/result.js'
@@ -27,7 +28,10 @@ export function viewerResponse(ex: Exchange, deps: Deps): Transition | Promise<T
   const fn = ex.behavior.viewerResponseFunction
   const r = ex.response
   if (fn === undefined || r === undefined) return TO_DELIVER
-  return batched(() => runFunction(ex, fn, r, deps))
+  const call = () => runFunction(ex, fn, r, deps)
+  // A body still streaming from the origin is not held back a turn: nothing listens for its
+  // errors until deliver pipes it, so it goes on in the turn it arrived in.
+  return r.body === null || Buffer.isBuffer(r.body) ? batched(call) : call()
 }
 
 function runFunction(ex: Exchange, fn: ViewerFunction, r: PendingResponse, deps: Deps): Transition {
