@@ -24,6 +24,7 @@ import type {
   EdgeOutcome,
   EdgeRunner,
 } from './types.js'
+import { lineSplitter } from './log-lines.js'
 import type { WorkerCall, WorkerInit, WorkerReply } from './node-worker.js'
 
 const WORKER_FILE = fileURLToPath(new URL('./node-worker.js', import.meta.url))
@@ -32,8 +33,6 @@ const WORKER_FILE = fileURLToPath(new URL('./node-worker.js', import.meta.url))
  * `# Fatal process out of memory: …`. */
 const OUT_OF_MEMORY =
   /^(?:FATAL ERROR: .*(?:out of memory|Allocation failed)|# Fatal process out of memory)/
-/** Output lines longer than this are cut (the rest arrives as further lines). */
-const MAX_LOG_LINE = 8_192
 /** The line of a death report that says what happened: `TypeError: …`, V8's `# Fatal …`. */
 const ERROR_LINE = /^(?:# )?(?:\w*Error\b|FATAL|Fatal)/
 
@@ -42,27 +41,13 @@ export const passThroughLog: EdgeLog = (_fn, stream, line) => {
   ;(stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`)
 }
 
-/** Calls onLine with each line of a text stream (cut at MAX_LOG_LINE), the last one at its end. */
+/** Calls onLine with each line of a text stream (log-lines.ts), the last one at its end. */
 function eachLine(stream: Readable | null, onLine: (line: string) => void): void {
   if (stream === null) return
-  let partial = ''
+  const lines = lineSplitter(onLine)
   stream.setEncoding('utf8')
-  stream.on('data', (text: string) => {
-    const lines = (partial + text).split('\n')
-    partial = lines.pop() ?? ''
-    while (partial.length > MAX_LOG_LINE) {
-      lines.push(partial.slice(0, MAX_LOG_LINE))
-      partial = partial.slice(MAX_LOG_LINE)
-    }
-    for (const line of lines)
-      for (let i = 0; i < line.length || i === 0; i += MAX_LOG_LINE) {
-        onLine(line.slice(i, i + MAX_LOG_LINE))
-      }
-  })
-  stream.on('end', () => {
-    if (partial !== '') onLine(partial)
-    partial = ''
-  })
+  stream.on('data', (text: string) => lines.push(text))
+  stream.on('end', () => lines.end())
   ;(stream as { unref?: () => void }).unref?.()
 }
 

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { lineSplitter, type LineSplitter } from './log-lines.js'
 import type { EdgeCallContext, EdgeFunctionSpec, EdgeOutcome, EdgeRunner } from './types.js'
 
 export interface PythonRunnerOptions {
@@ -26,8 +27,6 @@ const INIT_TIMEOUT_MS = 10_000
 /** After a load failure every call fails at once with its message; a new worker is tried
  * after this long, so a broken file costs one process start per 5 s, not one per call. */
 const LOAD_RETRY_MS = 5_000
-/** stderr lines longer than this are cut (the rest arrives as further lines). */
-const MAX_LOG_LINE = 8_192
 /** stderr lines kept per worker for the message when it dies during a call. */
 const TAIL_LINES = 5
 
@@ -76,7 +75,8 @@ interface Worker {
   initTimer?: NodeJS.Timeout
   /** Bytes of an answer line not yet ended by '\n'. */
   pending: Buffer[]
-  stderrPartial: string
+  /** stderr as log lines (log-lines.ts). */
+  stderr: LineSplitter
   tail: string[]
   exit?: { code: number | null; signal: NodeJS.Signals | null; error?: Error }
   stdoutClosed: boolean
@@ -271,7 +271,11 @@ class PythonRunner implements EdgeRunner {
       child,
       state: 'starting',
       pending: [],
-      stderrPartial: '',
+      stderr: lineSplitter((line) => {
+        w.tail.push(line)
+        if (w.tail.length > TAIL_LINES) w.tail.shift()
+        this.options.log?.(line)
+      }),
       tail: [],
       stdoutClosed: false,
       gone: false,
@@ -306,7 +310,7 @@ class PythonRunner implements EdgeRunner {
     })
     child.stderr.setEncoding('utf8')
     child.stderr.on('data', (text: string) => {
-      this.onStderr(w, text)
+      w.stderr.push(text)
     })
     // Idle workers do not keep the process alive; a pending call's timer does.
     child.unref()
@@ -345,22 +349,6 @@ class PythonRunner implements EdgeRunner {
       nl = chunk.indexOf(10, from)
     }
     if (from < chunk.length) w.pending.push(chunk.subarray(from))
-  }
-
-  private onStderr(w: Worker, text: string): void {
-    const lines = (w.stderrPartial + text).split('\n')
-    let rest = lines.pop()!
-    while (rest.length > MAX_LOG_LINE) {
-      lines.push(rest.slice(0, MAX_LOG_LINE))
-      rest = rest.slice(MAX_LOG_LINE)
-    }
-    w.stderrPartial = rest
-    for (const raw of lines) {
-      const line = raw.length > MAX_LOG_LINE ? raw.slice(0, MAX_LOG_LINE) + ' …' : raw
-      w.tail.push(line)
-      if (w.tail.length > TAIL_LINES) w.tail.shift()
-      this.options.log?.(line)
-    }
   }
 
   private onMessage(w: Worker, line: string): void {
@@ -416,7 +404,7 @@ class PythonRunner implements EdgeRunner {
     if (w.gone || w.exit === undefined || !w.stdoutClosed) return
     w.gone = true
     clearTimeout(w.initTimer)
-    if (w.stderrPartial !== '') this.onStderr(w, '\n')
+    w.stderr.end()
     const wasState = w.state
     const call = w.call
     w.state = 'dead'
