@@ -106,9 +106,7 @@ function invoke(eventText) {
       }
     } catch (e) { return ended(fail(e)) }
   }
-  const answer = finish(r)
-  if (requestFields !== undefined) retireRequest()
-  return answer
+  return ended(finish(r))
 }
 // The invocation's answer, once it has ended (a pending one ends at the host's poll).
 function ended(answer) {
