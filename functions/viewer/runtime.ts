@@ -116,8 +116,26 @@ class CompiledFunction implements ViewerFunction {
         return this.failed('exception', message, logs, start)
       }
       const out = res.out
+      if (Array.isArray(out)) {
+        // [omitted, result] or [omitted, result, logs, origins] (finish() in prelude.ts).
+        const result = withParts(out[1], out[0] as number, event)
+        const utilization = Math.min(100, this.utilization(start))
+        if (out.length === 2) {
+          return {
+            ok: true,
+            result,
+            logs: [],
+            computeUtilization: utilization,
+            originSelections: [],
+          }
+        }
+        const logs = JSON.parse(out[2] as string) as string[]
+        const originSelections = JSON.parse(out[3] as string) as OriginSelection[]
+        return { ok: true, result, logs, computeUtilization: utilization, originSelections }
+      }
+      if (typeof out !== 'string') throw new Error('internal error: the driver answered no string')
       if (out.charCodeAt(0) === 82) {
-        // 'R', the parts left out, the result's JSON: no logs, no origin selections.
+        // json(): 'R', the parts left out, the result's JSON: no logs, no origin selections.
         const result = withParts(JSON.parse(out.slice(2)), out.charCodeAt(1) - 48, event)
         const utilization = Math.min(100, this.utilization(start))
         return { ok: true, result, logs: [], computeUtilization: utilization, originSelections: [] }
@@ -175,7 +193,9 @@ class CompiledFunction implements ViewerFunction {
     this.clock.overdue = 0
     this.clock.deadline = performance.now() + this.budgetMs
     const res = vm.call('poll', 1)
-    return 'out' in res && res.out !== '' ? (JSON.parse(res.out) as string[]) : []
+    return 'out' in res && typeof res.out === 'string' && res.out !== ''
+      ? (JSON.parse(res.out) as string[])
+      : []
   }
 
   private failed(

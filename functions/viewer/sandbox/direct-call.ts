@@ -6,8 +6,12 @@
 // calls QTS_Call on it, and decodes the returned C string as getString does (one TextDecoder
 // over the bytes up to the NUL), finding the NUL with indexOf. That needs the context's
 // internals (module, ffi, ctx, memory), checked once; without them it is callFunction and
-// getString.
+// getString. callValue() reads a returned string the same way and any other value through
+// QuickJS's binary writer (bjson.ts), in place in the WASM heap; it tells a string by the tag
+// of the JSValue (NaN-boxed on wasm32: the high word), which it checks once against a string
+// and an object it makes, else it sends strings through the writer too.
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten'
+import { readBjson, UNREADABLE } from './bjson.js'
 
 interface Internals {
   readonly module: {
@@ -21,6 +25,9 @@ interface Internals {
     QTS_FreeValuePointer(ctx: number, value: number): void
     QTS_GetString(ctx: number, value: number): number
     QTS_FreeCString(ctx: number, str: number): void
+    QTS_bjson_encode(ctx: number, value: number): number
+    QTS_GetArrayBuffer(ctx: number, value: number): number
+    QTS_GetArrayBufferLength(ctx: number, value: number): number
   }
   readonly ctx: { readonly value: number }
   readonly memory: { heapValueHandle(ptr: number): QuickJSHandle }
@@ -38,6 +45,9 @@ function internalsOf(ctx: QuickJSContext): Internals | undefined {
     typeof f.QTS_FreeValuePointer === 'function' &&
     typeof f.QTS_GetString === 'function' &&
     typeof f.QTS_FreeCString === 'function' &&
+    typeof f.QTS_bjson_encode === 'function' &&
+    typeof f.QTS_GetArrayBuffer === 'function' &&
+    typeof f.QTS_GetArrayBufferLength === 'function' &&
     typeof c.ctx?.value === 'number' &&
     typeof c.memory?.heapValueHandle === 'function'
   return ok ? (c as Internals) : undefined
@@ -45,9 +55,19 @@ function internalsOf(ctx: QuickJSContext): Internals | undefined {
 
 // What emscripten's UTF8ToString (behind getString) decodes with: the default TextDecoder.
 const decoder = new TextDecoder()
+/** QuickJS's JS_TAG_STRING and JS_TAG_OBJECT. */
+const TAG_STRING = -7
+const TAG_OBJECT = -1
 
 /** The string the function returned, or the handle of what it threw (the caller disposes). */
 export type CallResult = { value: string } | { error: QuickJSHandle }
+/**
+ * What callValue() read: the value (as JSON.parse(JSON.stringify(value)) gives it), the handle
+ * of what the function threw, or, when the binary writer or reader does not take the value,
+ * the handle of the value itself. The caller disposes the handles.
+ */
+export type ValueResult =
+  { value: unknown } | { error: QuickJSHandle } | { unreadable: QuickJSHandle }
 
 export class DirectCaller {
   private readonly ctx: QuickJSContext
@@ -56,6 +76,10 @@ export class DirectCaller {
   private argv = 0
   private slot: Int32Array | undefined
   private heap: Uint8Array | undefined
+  /** The heap as 32-bit words, for JSValue tags. */
+  private words: Int32Array | undefined
+  /** Whether a JSValue's tag is the high word at ptr + 4, as checked in the constructor. */
+  private readonly tagged: boolean
 
   constructor(ctx: QuickJSContext) {
     this.ctx = ctx
@@ -63,6 +87,7 @@ export class DirectCaller {
     const argv = i?.module._malloc(4) ?? 0
     this.internals = argv === 0 ? undefined : i
     this.argv = argv
+    this.tagged = this.internals !== undefined && this.checkTags(ctx)
   }
 
   /** True when calls take the direct path (tests check both). */
@@ -84,6 +109,84 @@ export class DirectCaller {
       }
     }
     const c = i.ctx.value
+    const res = this.rawCall(i, c, fn, arg)
+    if (typeof res !== 'number') return res
+    try {
+      return { value: this.read(i, c, res) }
+    } finally {
+      i.ffi.QTS_FreeValuePointer(c, res)
+    }
+  }
+
+  /** fn(arg) with `this` undefined; the value it returned, read through the binary writer. */
+  callValue(fn: QuickJSHandle, arg: QuickJSHandle): ValueResult {
+    const i = this.internals
+    if (i === undefined) return this.slowCallValue(fn, arg)
+    const c = i.ctx.value
+    const res = this.rawCall(i, c, fn, arg)
+    if (typeof res !== 'number') return res
+    if (this.tagged && this.tagOf(i, res) === TAG_STRING) {
+      try {
+        return { value: this.read(i, c, res) }
+      } finally {
+        i.ffi.QTS_FreeValuePointer(c, res)
+      }
+    }
+    const enc = i.ffi.QTS_bjson_encode(c, res)
+    const err = i.ffi.QTS_ResolveException(c, enc)
+    if (err !== 0) {
+      i.ffi.QTS_FreeValuePointer(c, enc)
+      i.ffi.QTS_FreeValuePointer(c, err)
+      return { unreadable: i.memory.heapValueHandle(res) }
+    }
+    let value: unknown
+    try {
+      const ptr = i.ffi.QTS_GetArrayBuffer(c, enc)
+      const len = i.ffi.QTS_GetArrayBufferLength(c, enc)
+      value = ptr === 0 ? UNREADABLE : readBjson(i.module.HEAPU8, ptr, ptr + len)
+    } finally {
+      i.ffi.QTS_FreeValuePointer(c, enc)
+    }
+    if (value === UNREADABLE) return { unreadable: i.memory.heapValueHandle(res) }
+    i.ffi.QTS_FreeValuePointer(c, res)
+    return { value }
+  }
+
+  dispose(): void {
+    if (this.argv !== 0) this.internals?.module._free(this.argv)
+    this.argv = 0
+    this.slot = undefined
+  }
+
+  private tagOf(i: Internals, ptr: number): number | undefined {
+    const heap = i.module.HEAPU8
+    let words = this.words
+    if (words === undefined || words.buffer !== heap.buffer) {
+      words = this.words = new Int32Array(heap.buffer)
+    }
+    return words[(ptr >> 2) + 1]
+  }
+
+  private checkTags(ctx: QuickJSContext): boolean {
+    const i = this.internals
+    if (i === undefined) return false
+    const s = ctx.newString('tag')
+    const o = ctx.newObject()
+    try {
+      return this.tagOf(i, s.value) === TAG_STRING && this.tagOf(i, o.value) === TAG_OBJECT
+    } finally {
+      s.dispose()
+      o.dispose()
+    }
+  }
+
+  /** QTS_Call on the kept argv: the returned value's pointer, or the thrown value's handle. */
+  private rawCall(
+    i: Internals,
+    c: number,
+    fn: QuickJSHandle,
+    arg: QuickJSHandle,
+  ): number | { error: QuickJSHandle } {
     const heap = i.module.HEAPU8
     let slot = this.slot
     if (slot === undefined || heap !== this.heap) {
@@ -94,21 +197,32 @@ export class DirectCaller {
     slot[0] = arg.value
     const res = i.ffi.QTS_Call(c, fn.value, this.ctx.undefined.value, 1, this.argv)
     const err = i.ffi.QTS_ResolveException(c, res)
-    if (err !== 0) {
-      i.ffi.QTS_FreeValuePointer(c, res)
-      return { error: i.memory.heapValueHandle(err) }
-    }
-    try {
-      return { value: this.read(i, c, res) }
-    } finally {
-      i.ffi.QTS_FreeValuePointer(c, res)
-    }
+    if (err === 0) return res
+    i.ffi.QTS_FreeValuePointer(c, res)
+    return { error: i.memory.heapValueHandle(err) }
   }
 
-  dispose(): void {
-    if (this.argv !== 0) this.internals?.module._free(this.argv)
-    this.argv = 0
-    this.slot = undefined
+  /** callValue() through quickjs-emscripten's public API. */
+  private slowCallValue(fn: QuickJSHandle, arg: QuickJSHandle): ValueResult {
+    const { ctx } = this
+    const res = ctx.callFunction(fn, ctx.undefined, arg)
+    if (res.error) return { error: res.error }
+    let value: unknown = UNREADABLE
+    try {
+      const enc = ctx.encodeBinaryJSON(res.value)
+      try {
+        const bytes = ctx.getArrayBuffer(enc)
+        value = readBjson(bytes.value)
+        bytes.dispose()
+      } finally {
+        enc.dispose()
+      }
+    } catch {
+      // The writer threw: the value is not plain data.
+    }
+    if (value === UNREADABLE) return { unreadable: res.value }
+    res.value.dispose()
+    return { value }
   }
 
   private read(i: Internals, c: number, value: number): string {

@@ -11,6 +11,7 @@ const construct = Reflect.construct
 const defineProperty = O.defineProperty
 const getOwnPropertyDescriptor = O.getOwnPropertyDescriptor
 const getPrototypeOf = O.getPrototypeOf
+const objectKeys = O.keys
 const hasOwn = O.hasOwn
 const freeze = O.freeze
 const isArray = Array.isArray

@@ -39,14 +39,16 @@ class WithFields extends Stampable {
 function keepFields(o, f) { new WithFields(o, f) }
 const fieldsOf = WithFields.of
 // The current event's request (viewer-request) or response (viewer-response). When the handler
-// returns it, finish() stringifies it with serializing set to it: a part the function never
-// read becomes a placeholder 0 and its PARTS bit in 'omitted', and the host puts the event's
-// own object back, without the VM building and serializing it. A part deleted unread is just
+// returns it, finish() copies it with serializing set to it: a part the function never read
+// becomes a placeholder 0 and its PARTS bit in 'omitted', and the host puts the event's own
+// object back, without the VM building and serializing it. A part deleted unread is just
 // missing, as when the function deletes a part of a JSON event. (Code that runs inside that
-// stringify — a getter on the returned object — and reads an unread part of it gets the 0.)
+// copy — a getter on the returned object — and reads an unread part of it gets the 0.)
 let ownRoot
 let serializing
 let omitted = 0
+// Whether a part of ownRoot has become an object (read or assigned): see finish().
+let ownSettled = false
 
 // The lazy object whose accessor runs for o, an object inheriting it: a prototype of o.
 function lazyOwner(o) {
@@ -60,6 +62,7 @@ function lazyOwner(o) {
 // as enumerable and configurable as it was). An object sealed or frozen since keeps the
 // accessor: the value is kept in the field's slot, boxed, and assigning to a frozen one throws.
 function settle(owner, name, f, slot, v, assigning) {
+  if (owner === ownRoot) ownSettled = true
   if (reflectDefine(owner, name, { value: v, writable: true })) return
   if (assigning && isFrozen(owner)) throw new OTypeError("'" + name + "' is read-only")
   f[slot] = { v: v }
@@ -154,6 +157,7 @@ function compactEvent(text) {
     defineProperties(request, REQUEST_PARTS)
     keepFields(request, f)
     ownRoot = request
+    ownSettled = false
     return { version: f[${F.version}], context: context, viewer: viewer, request: request }
   }
   const statusCode = +f[${S.statusCode}]
@@ -166,6 +170,7 @@ function compactEvent(text) {
   defineProperty(ev, 'request', LAZY_REQUEST)
   keepFields(ev, f)
   ownRoot = response
+  ownSettled = false
   if (f[${S.request}] === '') {
     requestFields = f
     requestEvent = new OWeakRef(ev)

@@ -1,8 +1,8 @@
 // Sandbox prelude, assembled (spec §7.1–§7.5): the factory the host evaluates once per
 // context. It installs globals and modules, then returns the driver: `invoke(eventText)`
-// runs the handler and answers one string (an answer, see finish(), or '' while a promise is
-// pending), `poll(mode)` reads the settled answer (0) or the logs so far (1), `seal()` ends
-// the compile phase.
+// runs the handler and answers (an array, see finish(); an error's JSON text, see fail(); or
+// '' while a promise is pending), `poll(mode)` reads the settled answer (0) or the logs so
+// far (1), `json(answer)` turns an array answer into text, `seal()` ends the compile phase.
 
 import { PRELUDE_BUFFER } from './prelude-buffer.js'
 import { PRELUDE_CLOUDFRONT } from './prelude-cloudfront.js'
@@ -61,18 +61,50 @@ function errorKind(e) {
 function fail(e) {
   return '{"ok":0,"k":"' + errorKind(e) + '","m":' + jsonStringify(errorText(e)) + ',"l":[' + logBuf + ']}'
 }
-// With no logs and no origin selections (the common case) the answer is 'R', the digit of
-// the parts left out ('omitted', see ownRoot in prelude-event.ts) and the result's JSON,
-// which the host reads without the envelope. The returned object is stringified as plain
-// data — no parts left out — when it has its own toJSON or another prototype.
+// The answer of a handler that returned v: [omitted, result], or, with logs or origin
+// selections, [omitted, result, logs, origins] (the JSON texts of two arrays). The host reads
+// it with QuickJS's binary writer (bjson.ts); what that cannot take, it hands to json() below.
+// The event's own request/response (ownRoot) is read with serializing set: a part the
+// function never read is a placeholder 0 and its PARTS bit in 'omitted' (see ownRoot in
+// prelude-event.ts). While no part of it is an object yet (ownSettled), its JSON is short and
+// the answer is text; else it is answered as a copy of its own enumerable properties, which
+// the writer takes without the ~1 µs per header object that JSON.stringify costs here. With
+// its own toJSON or another prototype, it is answered as it is, and json() stringifies it as
+// plain data.
 function finish(v) {
-  let body
   omitted = 0
-  serializing =
-    ownRoot !== undefined && v === ownRoot && !hasOwn(v, 'toJSON') && getPrototypeOf(v) === ObjectProto ? v : undefined
-  try { body = safeStringify(v) } catch (e) { return fail(e) } finally { serializing = undefined }
-  if (logCount === 0 && originCount === 0) return 'R' + omitted + body
-  return '{"ok":1,"r":' + body + ',"p":' + omitted + ',"l":[' + logBuf + '],"o":[' + originBuf + ']}'
+  let r = v
+  if (ownRoot !== undefined && v === ownRoot && !hasOwn(v, 'toJSON') && getPrototypeOf(v) === ObjectProto) {
+    serializing = v
+    let body
+    try {
+      if (ownSettled) r = ownCopy(v)
+      else body = safeStringify(v)
+    } catch (e) { return fail(e) } finally { serializing = undefined }
+    if (body !== undefined) return textAnswer(omitted, body)
+  }
+  if (logCount === 0 && originCount === 0) return [omitted, r]
+  return [omitted, r, '[' + logBuf + ']', '[' + originBuf + ']']
+}
+// A null-prototype object: assignments make own properties whatever Object.prototype has.
+function ownCopy(v) {
+  const keys = objectKeys(v)
+  const c = { __proto__: null }
+  for (let i = 0; i < keys.length; i++) c[keys[i]] = v[keys[i]]
+  return c
+}
+// The answer as text, for what the binary writer does not take (getters, functions, shared or
+// cyclic objects, Dates, toJSON). Logs written by a getter run here are in it.
+function json(a) {
+  let body
+  try { body = safeStringify(a[1]) } catch (e) { return fail(e) }
+  return textAnswer(a[0], body)
+}
+// 'R', the digit of the parts left out and the result's JSON when there are no logs and no
+// origin selections, else the JSON envelope.
+function textAnswer(parts, body) {
+  if (logCount === 0 && originCount === 0) return 'R' + parts + body
+  return '{"ok":1,"r":' + body + ',"p":' + parts + ',"l":[' + logBuf + '],"o":[' + originBuf + ']}'
 }
 function onSettled(v) { settled = finish(v) }
 function onRejected(e) { settled = fail(e) }
@@ -122,7 +154,7 @@ hidden(G, '__cf_boot', {
   register: function (h) { if (handlerFn === undefined && typeof h === 'function') handlerFn = h },
   modules: { cloudfront: cloudfrontModule, crypto: cryptoModule, querystring: querystringModule, buffer: bufferModule },
 })
-return { invoke: invoke, poll: poll, seal: seal }
+return { invoke: invoke, poll: poll, seal: seal, json: json }
 `
 
 /** Evaluates to `function (host, cfg) { ... }`; cfg is `{ runtime, kvs: {name,id,arn}|null }`. */

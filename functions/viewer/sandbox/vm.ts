@@ -119,6 +119,7 @@ export class Vm {
   readonly ctx: QuickJSContext
   private readonly invokeFn: QuickJSHandle
   private readonly pollFn: QuickJSHandle
+  private readonly jsonFn: QuickJSHandle
   /** Writes the per-call event text into the context (string-writer.ts). */
   readonly strings: StringWriter
   /** Calls the driver and reads its answer (direct-call.ts). */
@@ -129,14 +130,14 @@ export class Vm {
   private constructor(
     rt: QuickJSRuntime,
     ctx: QuickJSContext,
-    invoke: QuickJSHandle,
-    poll: QuickJSHandle,
+    driver: { invoke: QuickJSHandle; poll: QuickJSHandle; json: QuickJSHandle },
     invocation: Invoked,
   ) {
     this.rt = rt
     this.ctx = ctx
-    this.invokeFn = invoke
-    this.pollFn = poll
+    this.invokeFn = driver.invoke
+    this.pollFn = driver.poll
+    this.jsonFn = driver.json
     this.strings = new StringWriter(ctx)
     this.caller = new DirectCaller(ctx)
     this.invocation = invocation
@@ -169,14 +170,16 @@ export class Vm {
         : null
       const cfg = keep(c.newString(JSON.stringify({ runtime: spec.runtime, kvs })))
       const api = keep(c.unwrapResult(c.callFunction(factory, c.undefined, hostFn, cfg)))
-      const invokeFn = c.getProp(api, 'invoke')
-      const pollFn = c.getProp(api, 'poll')
-      const vm = new Vm(rt, c, invokeFn, pollFn, invocation)
+      const driver = {
+        invoke: c.getProp(api, 'invoke'),
+        poll: c.getProp(api, 'poll'),
+        json: c.getProp(api, 'json'),
+      }
+      const vm = new Vm(rt, c, driver, invocation)
       try {
         vm.evalUser(spec, keep(c.getProp(api, 'seal')), clock)
       } catch (e) {
-        invokeFn.dispose()
-        pollFn.dispose()
+        for (const h of Object.values(driver)) h.dispose()
         throw e
       }
       return vm
@@ -234,18 +237,29 @@ export class Vm {
     }
   }
 
-  /** Calls invoke(eventText) or poll(mode); a string, or the VM's error as text. */
-  call(fn: 'invoke' | 'poll', a: string | number): { out: string } | { err: string } {
+  /**
+   * Calls invoke(eventText) or poll(mode): the driver's answer as plain data (see finish() in
+   * prelude.ts), or the VM's error as text. An answer the binary writer does not take goes
+   * through the driver's json() and comes back as its text.
+   */
+  call(fn: 'invoke' | 'poll', a: string | number): { out: unknown } | { err: string } {
     const { ctx } = this
     const arg = typeof a === 'string' ? this.strings.newString(a) : ctx.newNumber(a)
-    // The driver's invoke and poll always return a string.
     let res
     try {
-      res = this.caller.call(fn === 'invoke' ? this.invokeFn : this.pollFn, arg)
+      res = this.caller.callValue(fn === 'invoke' ? this.invokeFn : this.pollFn, arg)
     } finally {
       arg.dispose()
     }
-    return 'value' in res ? { out: res.value } : { err: errorText(ctx, res.error) }
+    if ('value' in res) return { out: res.value }
+    if ('error' in res) return { err: errorText(ctx, res.error) }
+    let text
+    try {
+      text = this.caller.call(this.jsonFn, res.unreadable)
+    } finally {
+      res.unreadable.dispose()
+    }
+    return 'value' in text ? { out: text.value } : { err: errorText(ctx, text.error) }
   }
 
   /** Runs queued promise jobs; the error text if one threw past the driver. */
@@ -263,6 +277,7 @@ export class Vm {
     this.caller.dispose()
     this.invokeFn.dispose()
     this.pollFn.dispose()
+    this.jsonFn.dispose()
     this.ctx.dispose()
     this.rt.dispose()
   }

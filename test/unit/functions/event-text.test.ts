@@ -76,8 +76,14 @@ function viaJson(code: string, event: CfEvent): unknown {
       res = vm.call('poll', 0)
     }
     if (!('out' in res)) assert.fail(`JSON: ${res.err}`)
-    if (res.out.startsWith('R0')) return JSON.parse(res.out.slice(2))
-    const answer = JSON.parse(res.out) as { ok: number; r: unknown; p: number }
+    const out = res.out
+    if (Array.isArray(out)) {
+      assert.equal(out[0], 0)
+      return out[1]
+    }
+    if (typeof out !== 'string') assert.fail(`JSON: an answer of type ${typeof out}`)
+    if (out.startsWith('R0')) return JSON.parse(out.slice(2))
+    const answer = JSON.parse(out) as { ok: number; r: unknown; p: number }
     assert.deepEqual([answer.ok, answer.p], [1, 0])
     return answer.r
   } finally {

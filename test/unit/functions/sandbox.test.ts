@@ -99,13 +99,17 @@ describe('host isolation and marshalling', () => {
     assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype, 'toJSON'), false)
     fn.dispose()
   })
-  it('a non-configurable toJSON is an exception, not a hijacked result', () => {
-    const fn = compile(
-      "function handler() { Object.defineProperty(Object.prototype, 'toJSON', { value: () => 1 }); return {} }",
-    )
-    const inv = fn.invoke(event())
+  it('a non-configurable toJSON cannot hijack the result', () => {
+    const plant = "Object.defineProperty(Object.prototype, 'toJSON', { value: () => 1 });"
+    // Plain data leaves through the binary writer, which reads own properties only.
+    const data = compile(`function handler() { ${plant} return { uri: '/x' } }`)
+    assert.deepEqual(result(data), { uri: '/x' })
+    data.dispose()
+    // A result that needs JSON (a getter) cannot be stringified safely: an exception.
+    const getter = compile(`function handler() { ${plant} return { get uri() { return '/x' } } }`)
+    const inv = getter.invoke(event())
     assert.equal(inv.ok, false)
-    fn.dispose()
+    getter.dispose()
   })
   it('getters on the result run in the sandbox; the host receives plain data', () => {
     const fn = compile(
