@@ -72,6 +72,12 @@ function settle(owner, name, f, slot, v, assigning) {
 function lazyProp(name, slot, bit) {
   return {
     get: function () {
+      // finish() reading the returned own object while none of its parts has been settled:
+      // this accessor is its own and unread (a frozen object's settled part sets ownSettled).
+      if (this === serializing && bit !== 0 && !ownSettled) {
+        omitted |= bit
+        return 0
+      }
       let owner = this
       let f = fieldsOf(owner)
       if (f === undefined) {
