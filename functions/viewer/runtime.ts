@@ -6,7 +6,7 @@
 import { Buffer } from 'node:buffer'
 import { performance } from 'node:perf_hooks'
 import { getQuickJS, type QuickJSWASMModule } from 'quickjs-emscripten'
-import { eventText, PARTS } from './event-text.js'
+import { eventText, FIELD, PARTS } from './event-text.js'
 import { Vm, type Clock } from './sandbox/vm.js'
 import {
   FunctionCompileError,
@@ -134,6 +134,20 @@ class CompiledFunction implements ViewerFunction {
         return { ok: true, result, logs, computeUtilization: utilization, originSelections }
       }
       if (typeof out !== 'string') throw new Error('internal error: the driver answered no string')
+      if (out.charCodeAt(0) === 85) {
+        // uriAnswer(): 'U', method, FIELD, uri: the event's request, its parts unread.
+        const cut = out.indexOf(FIELD)
+        const own = event.request
+        const result = {
+          method: out.slice(1, cut),
+          uri: out.slice(cut + 1),
+          querystring: own.querystring,
+          headers: own.headers,
+          cookies: own.cookies,
+        }
+        const utilization = Math.min(100, this.utilization(start))
+        return { ok: true, result, logs: [], computeUtilization: utilization, originSelections: [] }
+      }
       if (out.charCodeAt(0) === 82) {
         // json(): 'R', the parts left out, the result's JSON: no logs, no origin selections.
         const result = withParts(JSON.parse(out.slice(2)), out.charCodeAt(1) - 48, event)

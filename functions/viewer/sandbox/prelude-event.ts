@@ -49,6 +49,8 @@ let serializing
 let omitted = 0
 // Whether a part of ownRoot has become an object (read or assigned): see finish().
 let ownSettled = false
+// Whether ownRoot is a viewer-request event's request.
+let ownIsRequest = false
 
 // The lazy object whose accessor runs for o, an object inheriting it: a prototype of o.
 function lazyOwner(o) {
@@ -164,6 +166,7 @@ function compactEvent(text) {
     keepFields(request, f)
     ownRoot = request
     ownSettled = false
+    ownIsRequest = true
     return { version: f[${F.version}], context: context, viewer: viewer, request: request }
   }
   const statusCode = +f[${S.statusCode}]
@@ -177,6 +180,7 @@ function compactEvent(text) {
   keepFields(ev, f)
   ownRoot = response
   ownSettled = false
+  ownIsRequest = false
   if (f[${S.request}] === '') {
     requestFields = f
     requestEvent = new OWeakRef(ev)

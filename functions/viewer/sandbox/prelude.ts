@@ -4,6 +4,7 @@
 // '' while a promise is pending), `poll(mode)` reads the settled answer (0) or the logs so
 // far (1), `json(answer)` turns an array answer into text, `seal()` ends the compile phase.
 
+import { FIELD, PARTS } from '../event-text.js'
 import { PRELUDE_BUFFER } from './prelude-buffer.js'
 import { PRELUDE_CLOUDFRONT } from './prelude-cloudfront.js'
 import { PRELUDE_CORE } from './prelude-core.js'
@@ -67,7 +68,7 @@ function fail(e) {
 // The event's own request/response (ownRoot) is read with serializing set: a part the
 // function never read is a placeholder 0 and its PARTS bit in 'omitted' (see ownRoot in
 // prelude-event.ts). While no part of it is an object yet (ownSettled), its JSON is short and
-// the answer is text; else it is answered as a copy of its own enumerable properties, which
+// the answer is text (or, for a request, see uriAnswer()); else it is answered as a copy of its own enumerable properties, which
 // the writer takes without the ~1 µs per header object that JSON.stringify costs here. With
 // its own toJSON or another prototype, it is answered as it is, and json() stringifies it as
 // plain data.
@@ -79,12 +80,38 @@ function finish(v) {
     let body
     try {
       if (ownSettled) r = ownCopy(v)
-      else body = safeStringify(v)
+      else {
+        const a = ownIsRequest && logCount === 0 && originCount === 0 ? uriAnswer(v) : undefined
+        if (typeof a === 'string') return a
+        if (a !== undefined) r = a
+        else body = safeStringify(v)
+      }
     } catch (e) { return fail(e) } finally { serializing = undefined }
     if (body !== undefined) return textAnswer(omitted, body)
   }
   if (logCount === 0 && originCount === 0) return [omitted, r]
   return [omitted, r, '[' + logBuf + ']', '[' + originBuf + ']']
+}
+// The commonest answer of all, a viewer-request function that returns the event's request with
+// at most its uri changed and no part read: 'U', the method, FIELD, the uri. Its keys must be
+// the event's five in their order, each part our unread accessor (its bit set in 'omitted' by
+// reading it; a 0 the function put there sets none), the two strings free of what cannot cross
+// as text (NUL, FIELD, surrogates), and no log line or origin selection made meanwhile (by a
+// getter). Other keys: undefined, nothing read yet. Else, the five values as read, as
+// ownCopy() would make them (each property is read once).
+const ALL_PARTS = ${PARTS.querystring | PARTS.headers | PARTS.cookies}
+const NOT_TEXT = /[\0${FIELD}\ud800-\udfff]/
+function uriAnswer(v) {
+  const k = objectKeys(v)
+  if (k.length !== 5 || k[0] !== 'method' || k[1] !== 'uri' || k[2] !== 'querystring' || k[3] !== 'headers' || k[4] !== 'cookies') return undefined
+  const m = v.method
+  const u = v.uri
+  const q = v.querystring
+  const h = v.headers
+  const c = v.cookies
+  if (q === 0 && h === 0 && c === 0 && omitted === ALL_PARTS && typeof m === 'string' && typeof u === 'string' &&
+      !NOT_TEXT.test(m) && !NOT_TEXT.test(u) && logCount === 0 && originCount === 0) return 'U' + m + '${FIELD}' + u
+  return { __proto__: null, method: m, uri: u, querystring: q, headers: h, cookies: c }
 }
 // A null-prototype object: assignments make own properties whatever Object.prototype has.
 function ownCopy(v) {

@@ -154,6 +154,23 @@ describe('compact event: what the function sees and returns equals the JSON form
     ],
     ['an async handler', 'await null; return e.request'],
     ['with a log line (the answer with logs)', "console.log('x'); return e.request"],
+    // The 'U' answer (uriAnswer() in prelude.ts) and the cases that must fall back from it.
+    ['the method changed', "e.request.method = 'POST'; return e.request"],
+    ['a uri holding the field separator', "e.request.uri = '/a\\x1db'; return e.request"],
+    ['a uri holding NUL', "e.request.uri = '/a\\0b'; return e.request"],
+    ['a uri holding a lone surrogate', "e.request.uri = '/a\\ud800b'; return e.request"],
+    ['a uri holding a surrogate pair', "e.request.uri = '/a\\ud83d\\ude00b'; return e.request"],
+    ['a uri that is not a string', 'e.request.uri = 5; return e.request'],
+    ['a statusCode added to the request', 'e.request.statusCode = 302; return e.request'],
+    [
+      'a part redefined as 0 without being read',
+      "Object.defineProperty(e.request, 'headers', { value: 0, enumerable: true, writable: true, configurable: true }); return e.request",
+    ],
+    [
+      'a uri getter that logs',
+      "Object.defineProperty(e.request, 'uri', { get() { console.log('read'); return '/g' }, enumerable: true, configurable: true }); return e.request",
+    ],
+    ['the uri deleted', 'delete e.request.uri; return e.request'],
     [
       'descriptors after a read',
       "e.request.headers; return Object.getOwnPropertyDescriptor(e.request, 'headers').writable",
@@ -210,6 +227,61 @@ describe('compact event: unread parts come back as the event’s own objects', (
       'cookies',
       'extra',
     ])
+    assert.equal(r['headers'], event.request.headers)
+    assert.equal(r['cookies'], event.request.cookies)
+  })
+})
+
+describe("compact event: the 'U' answer of a request returned with only its uri changed", () => {
+  const answerOf = (code: string): unknown => {
+    const vm = Vm.build(mod, spec(code), { deadline: Infinity, fired: false, overdue: 0 })
+    try {
+      const res = vm.call('invoke', compactEventText(requestEvent(), NOW) ?? '')
+      return 'out' in res ? res.out : res.err
+    } finally {
+      vm.dispose()
+    }
+  }
+  it('is what the driver answers for the commonest rewrite', () => {
+    assert.equal(
+      answerOf("function handler(e) { e.request.uri = '/index.html'; return e.request }"),
+      'UGET\x1d/index.html',
+    )
+  })
+  it('is not used once a part was read, or with a log line', () => {
+    const read = answerOf('function handler(e) { e.request.headers; return e.request }')
+    assert.ok(Array.isArray(read), 'a settled part: the copy through the binary writer')
+    const logged = answerOf("function handler(e) { console.log('x'); return e.request }")
+    assert.equal(typeof logged, 'string')
+    assert.ok((logged as string).startsWith('{"ok":1'), 'logs travel in the envelope')
+  })
+  it('a uri getter runs once, and its log line is kept', () => {
+    const fn = compileViewerFunction(
+      spec(
+        "function handler(e) { Object.defineProperty(e.request, 'uri', { get() { console.log('read'); return '/g' }, enumerable: true, configurable: true }); return e.request }",
+      ),
+    )
+    const event = requestEvent()
+    const inv = fn.invoke(event)
+    fn.dispose()
+    if (!inv.ok) assert.fail(inv.message)
+    assert.deepEqual(inv.logs, ['read'])
+    const r = inv.result as Record<string, unknown>
+    assert.equal(r['uri'], '/g')
+    assert.equal(r['headers'], event.request.headers)
+  })
+  it('the result holds the event’s own parts, in their places', () => {
+    const fn = compileViewerFunction(
+      spec("function handler(e) { e.request.uri = '/x'; return e.request }"),
+    )
+    const event = requestEvent()
+    const inv = fn.invoke(event)
+    fn.dispose()
+    if (!inv.ok) assert.fail(inv.message)
+    const r = inv.result as Record<string, unknown>
+    assert.deepEqual(Object.keys(r), ['method', 'uri', 'querystring', 'headers', 'cookies'])
+    assert.equal(r['uri'], '/x')
+    assert.equal(r['querystring'], event.request.querystring)
     assert.equal(r['headers'], event.request.headers)
     assert.equal(r['cookies'], event.request.cookies)
   })
