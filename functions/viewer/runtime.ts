@@ -149,7 +149,8 @@ class CompiledFunction implements ViewerFunction {
         return { ok: true, result, logs: [], computeUtilization: utilization, originSelections: [] }
       }
       if (out.charCodeAt(0) === 82) {
-        // json(): 'R', the parts left out, the result's JSON: no logs, no origin selections.
+        // textAnswer() (finish(), json()): 'R', the parts left out, the result's JSON: no logs,
+        // no origin selections.
         const result = withParts(JSON.parse(out.slice(2)), out.charCodeAt(1) - 48, event)
         const utilization = Math.min(100, this.utilization(start))
         return { ok: true, result, logs: [], computeUtilization: utilization, originSelections: [] }

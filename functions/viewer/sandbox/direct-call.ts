@@ -7,9 +7,9 @@
 // over the bytes up to the NUL), finding the NUL with indexOf. That needs the context's
 // internals (module, ffi, ctx, memory), checked once; without them it is callFunction and
 // getString. callValue() reads a returned string the same way and any other value through
-// QuickJS's binary writer (bjson.ts), in place in the WASM heap; it tells a string by the tag
-// of the JSValue (NaN-boxed on wasm32: the high word), which it checks once against a string
-// and an object it makes, else it sends strings through the writer too.
+// QuickJS's binary writer (bjson.ts); it tells a string by the tag of the JSValue (NaN-boxed on
+// wasm32: the high word), which it checks once against a string, a rope (a long concatenated
+// string) and an object it makes, else it sends strings through the writer too.
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten'
 import { readBjson, UNREADABLE } from './bjson.js'
 
@@ -80,6 +80,8 @@ export class DirectCaller {
   private words: Int32Array | undefined
   /** Whether a JSValue's tag is the high word at ptr + 4, as checked in the constructor. */
   private readonly tagged: boolean
+  /** The tag of a long concatenated string (quickjs 2025 makes ropes of them), if another. */
+  private ropeTag: number | undefined
 
   constructor(ctx: QuickJSContext) {
     this.ctx = ctx
@@ -125,31 +127,43 @@ export class DirectCaller {
     const c = i.ctx.value
     const res = this.rawCall(i, c, fn, arg)
     if (typeof res !== 'number') return res
-    if (this.tagged && this.tagOf(i, res) === TAG_STRING) {
-      try {
-        return { value: this.read(i, c, res) }
-      } finally {
-        i.ffi.QTS_FreeValuePointer(c, res)
-      }
+    let value: unknown
+    try {
+      const tag = this.tagged ? this.tagOf(i, res) : undefined
+      const text = tag === TAG_STRING || (tag !== undefined && tag === this.ropeTag)
+      value = text ? this.read(i, c, res) : this.encoded(i, c, res)
+    } catch (e) {
+      i.ffi.QTS_FreeValuePointer(c, res)
+      throw e
     }
-    const enc = i.ffi.QTS_bjson_encode(c, res)
+    // Unreadable: the value's handle goes to the caller.
+    if (value === UNREADABLE) return { unreadable: i.memory.heapValueHandle(res) }
+    i.ffi.QTS_FreeValuePointer(c, res)
+    return { value }
+  }
+
+  /** The value read through the binary writer, or UNREADABLE (the writer's error cleared). */
+  private encoded(i: Internals, c: number, value: number): unknown {
+    const enc = i.ffi.QTS_bjson_encode(c, value)
     const err = i.ffi.QTS_ResolveException(c, enc)
     if (err !== 0) {
       i.ffi.QTS_FreeValuePointer(c, enc)
       i.ffi.QTS_FreeValuePointer(c, err)
-      return { unreadable: i.memory.heapValueHandle(res) }
+      return UNREADABLE
     }
-    let value: unknown
     try {
+      // A malloc'ed copy of the ArrayBuffer's bytes (0 when out of memory), freed here.
       const ptr = i.ffi.QTS_GetArrayBuffer(c, enc)
-      const len = i.ffi.QTS_GetArrayBufferLength(c, enc)
-      value = ptr === 0 ? UNREADABLE : readBjson(i.module.HEAPU8, ptr, ptr + len)
+      if (ptr === 0) return UNREADABLE
+      try {
+        const len = i.ffi.QTS_GetArrayBufferLength(c, enc)
+        return readBjson(i.module.HEAPU8, ptr, ptr + len)
+      } finally {
+        i.module._free(ptr)
+      }
     } finally {
       i.ffi.QTS_FreeValuePointer(c, enc)
     }
-    if (value === UNREADABLE) return { unreadable: i.memory.heapValueHandle(res) }
-    i.ffi.QTS_FreeValuePointer(c, res)
-    return { value }
   }
 
   dispose(): void {
@@ -172,11 +186,18 @@ export class DirectCaller {
     if (i === undefined) return false
     const s = ctx.newString('tag')
     const o = ctx.newObject()
+    const rope = ctx.unwrapResult(ctx.evalCode("'x'.repeat(1000) + 'y'.repeat(1000)"))
     try {
-      return this.tagOf(i, s.value) === TAG_STRING && this.tagOf(i, o.value) === TAG_OBJECT
+      const ok = this.tagOf(i, s.value) === TAG_STRING && this.tagOf(i, o.value) === TAG_OBJECT
+      if (ok && ctx.typeof(rope) === 'string') {
+        const tag = this.tagOf(i, rope.value)
+        if (tag !== TAG_STRING && tag !== TAG_OBJECT) this.ropeTag = tag
+      }
+      return ok
     } finally {
       s.dispose()
       o.dispose()
+      rope.dispose()
     }
   }
 
@@ -202,7 +223,10 @@ export class DirectCaller {
     return { error: i.memory.heapValueHandle(err) }
   }
 
-  /** callValue() through quickjs-emscripten's public API. */
+  /**
+   * callValue() through quickjs-emscripten's public API. (A writer's error stays pending in
+   * the context there: the public API has no call that clears it; the next error replaces it.)
+   */
   private slowCallValue(fn: QuickJSHandle, arg: QuickJSHandle): ValueResult {
     const { ctx } = this
     const res = ctx.callFunction(fn, ctx.undefined, arg)
@@ -212,13 +236,16 @@ export class DirectCaller {
       const enc = ctx.encodeBinaryJSON(res.value)
       try {
         const bytes = ctx.getArrayBuffer(enc)
-        value = readBjson(bytes.value)
-        bytes.dispose()
+        try {
+          value = readBjson(bytes.value)
+        } finally {
+          bytes.dispose()
+        }
       } finally {
         enc.dispose()
       }
     } catch {
-      // The writer threw: the value is not plain data.
+      // The writer threw (getArrayBuffer then finds no buffer): the value is not plain data.
     }
     if (value === UNREADABLE) return { unreadable: res.value }
     res.value.dispose()

@@ -1,8 +1,9 @@
 // Sandbox prelude, assembled (spec §7.1–§7.5): the factory the host evaluates once per
 // context. It installs globals and modules, then returns the driver: `invoke(eventText)`
-// runs the handler and answers (an array, see finish(); an error's JSON text, see fail(); or
-// '' while a promise is pending), `poll(mode)` reads the settled answer (0) or the logs so
-// far (1), `json(answer)` turns an array answer into text, `seal()` ends the compile phase.
+// runs the handler and answers: an array for the host's binary reader, or text ('U' or 'R'
+// and JSON, see finish(); an error's JSON, see fail(); '' while a promise is pending).
+// `poll(mode)` reads the settled answer, as text (0), or the logs so far (1); `json(answer)`
+// turns an array answer into text; `seal()` ends the compile phase.
 
 import { FIELD, PARTS } from '../event-text.js'
 import { PRELUDE_BUFFER } from './prelude-buffer.js'
@@ -89,6 +90,8 @@ function finish(v) {
     } catch (e) { return fail(e) } finally { serializing = undefined }
     if (body !== undefined) return textAnswer(omitted, body)
   }
+  // A toJSON of its own, enumerable or not (the writer sees only the first): JSON answers it.
+  if (r !== null && typeof r === 'object' && hasOwn(r, 'toJSON')) return json([omitted, r])
   if (logCount === 0 && originCount === 0) return [omitted, r]
   return [omitted, r, '[' + logBuf + ']', '[' + originBuf + ']']
 }
@@ -100,7 +103,11 @@ function finish(v) {
 // getter). Other keys: undefined, nothing read yet. Else, the five values as read, as
 // ownCopy() would make them (each property is read once).
 const ALL_PARTS = ${PARTS.querystring | PARTS.headers | PARTS.cookies}
+// Its exec is the built-in one: RegExp.prototype.test looks exec up on the RegExp, and the
+// function may have replaced RegExp.prototype.exec.
 const NOT_TEXT = /[\0${FIELD}\ud800-\udfff]/
+defineProperty(NOT_TEXT, 'exec', { value: RegExp.prototype.exec })
+const reTest = RegExp.prototype.test
 function uriAnswer(v) {
   const k = objectKeys(v)
   if (k.length !== 5 || k[0] !== 'method' || k[1] !== 'uri' || k[2] !== 'querystring' || k[3] !== 'headers' || k[4] !== 'cookies') return undefined
@@ -110,7 +117,7 @@ function uriAnswer(v) {
   const h = v.headers
   const c = v.cookies
   if (q === 0 && h === 0 && c === 0 && omitted === ALL_PARTS && typeof m === 'string' && typeof u === 'string' &&
-      !NOT_TEXT.test(m) && !NOT_TEXT.test(u) && logCount === 0 && originCount === 0) return 'U' + m + '${FIELD}' + u
+      !apply(reTest, NOT_TEXT, [m + u]) && logCount === 0 && originCount === 0) return 'U' + m + '${FIELD}' + u
   return { __proto__: null, method: m, uri: u, querystring: q, headers: h, cookies: c }
 }
 // A null-prototype object: assignments make own properties whatever Object.prototype has.
@@ -123,6 +130,8 @@ function ownCopy(v) {
 // The answer as text, for what the binary writer does not take (getters, functions, shared or
 // cyclic objects, Dates, toJSON). Logs written by a getter run here are in it.
 function json(a) {
+  // A string the writer could not take (out of memory flattening it) is its own text.
+  if (!isArray(a)) return a
   let body
   try { body = safeStringify(a[1]) } catch (e) { return fail(e) }
   return textAnswer(a[0], body)
@@ -133,7 +142,12 @@ function textAnswer(parts, body) {
   if (logCount === 0 && originCount === 0) return 'R' + parts + body
   return '{"ok":1,"r":' + body + ',"p":' + parts + ',"l":[' + logBuf + '],"o":[' + originBuf + ']}'
 }
-function onSettled(v) { settled = finish(v) }
+// An async answer is text made when the promise settles: jobs that run after it (before the
+// host polls) cannot change it.
+function onSettled(v) {
+  const a = finish(v)
+  settled = isArray(a) ? json(a) : a
+}
 function onRejected(e) { settled = fail(e) }
 function invoke(eventText) {
   logBuf = ''
@@ -174,7 +188,12 @@ function ended(answer) {
   if (requestFields !== undefined) retireRequest()
   return answer
 }
-function poll(mode) { return ended(mode === 1 ? '[' + logBuf + ']' : settled) }
+function poll(mode) {
+  if (mode === 1) return ended('[' + logBuf + ']')
+  const s = settled
+  settled = ''
+  return ended(s)
+}
 function seal() {
   delete G.__cf_boot
   return typeof handlerFn === 'function'

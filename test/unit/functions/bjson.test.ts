@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import {
   getQuickJS,
+  newQuickJSWASMModule,
   type QuickJSContext,
   type QuickJSHandle,
   type QuickJSRuntime,
@@ -142,13 +143,44 @@ describe('callValue: plain data reads as JSON reads it', () => {
     assert.equal(Object.getPrototypeOf(got.value), Object.prototype)
     assert.deepEqual(Object.getOwnPropertyDescriptor(got.value, '__proto__')?.value, { x: 1 })
   })
-  it('a lone surrogate survives (strings: tag path and writer path)', () => {
+  it('a lone surrogate survives the writer (a string inside an answer, or alone on the fallback)', () => {
     assert.deepEqual(answer(caller, '["a\\ud800b"]'), { value: ['a\ud800b'] })
     assert.deepEqual(answer(fallback, '"a\\udc00b"'), { value: 'a\udc00b' })
   })
   it('NUL inside strings: the writer keeps it, the tag path (a C string) ends there', () => {
     assert.deepEqual(answer(caller, '["a\\0b"]'), { value: ['a\0b'] })
     assert.deepEqual(answer(caller, '"a\\0b"'), { value: 'a' })
+  })
+  it('a long concatenated string (a rope) reads like any string', () => {
+    const expr = "'R7' + 'x'.repeat(1000) + 'é'"
+    assert.deepEqual(answer(caller, expr), { value: `R7${'x'.repeat(1000)}é` })
+  })
+  it('the writer runs no code of the function: an inherited index getter leaves a hole null', () => {
+    ctx
+      .unwrapResult(
+        ctx.evalCode(
+          "globalThis.hits = 0; Object.defineProperty(Array.prototype, 1, { get() { globalThis.hits++; return 'g' }, configurable: true })",
+        ),
+      )
+      .dispose()
+    try {
+      assert.deepEqual(answer(caller, '[1, , 3]'), { value: [1, null, 3] })
+      assert.equal(ctx.getNumber(ctx.unwrapResult(ctx.evalCode('globalThis.hits'))), 0)
+    } finally {
+      ctx.unwrapResult(ctx.evalCode('delete Array.prototype[1]')).dispose()
+    }
+  })
+  it('many answers do not grow the WASM heap (the bytes read are freed)', () => {
+    const heap = (): number =>
+      (ctx as unknown as { module: { HEAPU8: Uint8Array } }).module.HEAPU8.length
+    // Warm up, then 4,000 answers of ~20 KB: 80 MB if each one leaked.
+    for (let n = 0; n < 50; n++) answer(caller, "({ s: 'x'.repeat(20000) })")
+    const before = heap()
+    for (let n = 0; n < 4000; n++) answer(caller, "({ s: 'x'.repeat(20000) })")
+    assert.ok(
+      heap() - before < 16 * 1024 * 1024,
+      `the heap grew by ${String(heap() - before)} bytes`,
+    )
   })
   for (const [name, expr] of UNREADABLES) {
     it(`${name}: the value's handle comes back (direct and fallback)`, () => {
@@ -159,12 +191,36 @@ describe('callValue: plain data reads as JSON reads it', () => {
   it('a throw is an error, not an unreadable value', () => {
     assert.equal(answer(caller, '(() => { throw new Error("x") })()'), 'error')
   })
-  it('reads correctly after the WASM memory grows during the call', () => {
-    const grow =
-      '(() => { globalThis.big = "z".repeat(64 * 1024 * 1024); return { a: ["after", 1] } })()'
-    assert.deepEqual(answer(caller, grow), { value: { a: ['after', 1] } })
-    assert.deepEqual(answer(caller, '"a string after growth"'), { value: 'a string after growth' })
-    ctx.unwrapResult(ctx.evalCode('globalThis.big = undefined')).dispose()
+})
+
+describe('callValue: the WASM memory grows during the call', () => {
+  it('the answer is read from the new heap', async () => {
+    // A module of its own: its heap starts small, so 64 MB surely grows it.
+    const mod = await newQuickJSWASMModule()
+    const ctx = mod.newContext()
+    const caller = new DirectCaller(ctx)
+    const internals = ctx as unknown as { module: { HEAPU8: Uint8Array } }
+    const before = internals.module.HEAPU8.buffer
+    const call = (source: string): ValueResult => {
+      const fn = ctx.unwrapResult(ctx.evalCode(source))
+      const arg = ctx.newNumber(0)
+      try {
+        return caller.callValue(fn, arg)
+      } finally {
+        arg.dispose()
+        fn.dispose()
+      }
+    }
+    try {
+      const grow =
+        '(() => { globalThis.big = "z".repeat(64 * 1024 * 1024); return { a: ["after", 1] } })'
+      assert.deepEqual(call(grow), { value: { a: ['after', 1] } })
+      assert.notEqual(internals.module.HEAPU8.buffer, before, 'the memory grew')
+      assert.deepEqual(call('(() => "a string after growth")'), { value: 'a string after growth' })
+    } finally {
+      caller.dispose()
+      ctx.dispose()
+    }
   })
 })
 

@@ -172,6 +172,10 @@ describe('compact event: what the function sees and returns equals the JSON form
     ],
     ['the uri deleted', 'delete e.request.uri; return e.request'],
     [
+      'RegExp.prototype.exec replaced, a NUL in the uri',
+      "RegExp.prototype.exec = function () { return null }; e.request.uri = '/a\\0b'; return e.request",
+    ],
+    [
       'descriptors after a read',
       "e.request.headers; return Object.getOwnPropertyDescriptor(e.request, 'headers').writable",
     ],

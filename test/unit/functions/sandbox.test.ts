@@ -111,6 +111,24 @@ describe('host isolation and marshalling', () => {
     assert.equal(inv.ok, false)
     getter.dispose()
   })
+  it('an async result is read when it settles: a later job cannot change it', () => {
+    const fn = compile(`async function handler() {
+  const r = { uri: '/settled', list: [1] }
+  Promise.resolve().then(() => Promise.resolve()).then(() => { r.uri = '/late'; r.list.push(2) })
+  return r
+}`)
+    assert.deepEqual(result(fn), { uri: '/settled', list: [1] })
+    fn.dispose()
+  })
+  it('a toJSON of its own is used even when it is not enumerable', () => {
+    const fn = compile(`function handler() {
+  const r = { uri: '/a' }
+  Object.defineProperty(r, 'toJSON', { value: function () { return { uri: '/j' } } })
+  return r
+}`)
+    assert.deepEqual(result(fn), { uri: '/j' })
+    fn.dispose()
+  })
   it('getters on the result run in the sandbox; the host receives plain data', () => {
     const fn = compile(
       "function handler() { return { get a() { return 'computed' }, f: function () {}, d: new Date(0) } }",
