@@ -5,15 +5,10 @@
 // value's handle (the driver's json() then answers it); malformed bytes never throw.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import {
-  getQuickJS,
-  newQuickJSWASMModule,
-  type QuickJSContext,
-  type QuickJSHandle,
-  type QuickJSRuntime,
-} from 'quickjs-emscripten'
+import { newQuickJSWASMModule, type QuickJSContext } from 'quickjs-emscripten'
 import { BJSON_VERSION, readBjson, UNREADABLE } from '../../../functions/viewer/sandbox/bjson.js'
 import { DirectCaller, type ValueResult } from '../../../functions/viewer/sandbox/direct-call.js'
+import { directCallers, type Callers } from '../../helpers/direct-callers.js'
 
 /** [name, an expression]: its value must read as the VM's JSON of it. */
 const PLAIN: readonly [string, string][] = [
@@ -74,31 +69,15 @@ const UNREADABLES: readonly [string, string][] = [
 ]
 
 describe('callValue: plain data reads as JSON reads it', () => {
-  let rt: QuickJSRuntime
+  let callers: Callers
   let ctx: QuickJSContext
   let caller: DirectCaller
   let fallback: DirectCaller
   before(async () => {
-    const mod = await getQuickJS()
-    rt = mod.newRuntime()
-    ctx = rt.newContext()
-    caller = new DirectCaller(ctx)
-    // The public API only: what a quickjs-emscripten without these internals would offer.
-    const stub: unknown = {
-      undefined: ctx.undefined,
-      callFunction: ctx.callFunction.bind(ctx),
-      getString: (h: QuickJSHandle) => ctx.getString(h),
-      encodeBinaryJSON: (h: QuickJSHandle) => ctx.encodeBinaryJSON(h),
-      getArrayBuffer: (h: QuickJSHandle) => ctx.getArrayBuffer(h),
-    }
-    fallback = new DirectCaller(stub as QuickJSContext)
+    callers = await directCallers()
+    ;({ ctx, caller, fallback } = callers)
   })
-  after(() => {
-    caller.dispose()
-    fallback.dispose()
-    ctx.dispose()
-    rt.dispose()
-  })
+  after(() => callers.dispose())
 
   /** What callValue answers for `() => expr`, handles disposed. */
   const answer = (c: DirectCaller, expr: string): { value: unknown } | 'unreadable' | 'error' => {

@@ -4,13 +4,9 @@
 // the internals takes.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import {
-  getQuickJS,
-  type QuickJSContext,
-  type QuickJSHandle,
-  type QuickJSRuntime,
-} from 'quickjs-emscripten'
-import { DirectCaller, type CallResult } from '../../../functions/viewer/sandbox/direct-call.js'
+import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten'
+import type { CallResult, DirectCaller } from '../../../functions/viewer/sandbox/direct-call.js'
+import { directCallers, type Callers } from '../../helpers/direct-callers.js'
 
 /** [name, the function's source, its argument]. */
 const ROWS: readonly [string, string, string | number][] = [
@@ -41,29 +37,15 @@ function settle(ctx: QuickJSContext, res: CallResult): unknown {
 }
 
 describe('DirectCaller', () => {
-  let rt: QuickJSRuntime
+  let callers: Callers
   let ctx: QuickJSContext
   let caller: DirectCaller
   let fallback: DirectCaller
   before(async () => {
-    const mod = await getQuickJS()
-    rt = mod.newRuntime()
-    ctx = rt.newContext()
-    caller = new DirectCaller(ctx)
-    // The public API only: what a quickjs-emscripten without these internals would offer.
-    const stub: unknown = {
-      undefined: ctx.undefined,
-      callFunction: ctx.callFunction.bind(ctx),
-      getString: (h: QuickJSHandle) => ctx.getString(h),
-    }
-    fallback = new DirectCaller(stub as QuickJSContext)
+    callers = await directCallers()
+    ;({ ctx, caller, fallback } = callers)
   })
-  after(() => {
-    caller.dispose()
-    fallback.dispose()
-    ctx.dispose()
-    rt.dispose()
-  })
+  after(() => callers.dispose())
 
   /** fn(arg) through `call`, and what callFunction + getString make of the same call. */
   const run = (call: (fn: QuickJSHandle, arg: QuickJSHandle) => CallResult, row: string[]) => {
