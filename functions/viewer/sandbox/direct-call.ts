@@ -178,7 +178,7 @@ export class DirectCaller {
     if (words === undefined || words.buffer !== heap.buffer) {
       words = this.words = new Int32Array(heap.buffer)
     }
-    return words[(ptr >> 2) + 1]
+    return words[(ptr >>> 2) + 1]
   }
 
   private checkTags(ctx: QuickJSContext): boolean {

@@ -69,10 +69,10 @@ function fail(e) {
 // The event's own request/response (ownRoot) is read with serializing set: a part the
 // function never read is a placeholder 0 and its PARTS bit in 'omitted' (see ownRoot in
 // prelude-event.ts). While no part of it is an object yet (ownSettled), its JSON is short and
-// the answer is text (or, for a request, see uriAnswer()); else it is answered as a copy of its own enumerable properties, which
-// the writer takes without the ~1 µs per header object that JSON.stringify costs here. With
-// its own toJSON or another prototype, it is answered as it is, and json() stringifies it as
-// plain data.
+// the answer is text (for a request, see uriAnswer() first); else it is answered as a copy of
+// its own enumerable properties, which the writer takes without the ~1 µs per header object
+// that JSON.stringify costs here. With its own toJSON or another prototype, it is answered as
+// it is, and json() stringifies it as plain data.
 function finish(v) {
   omitted = 0
   let r = v
