@@ -10,7 +10,7 @@ import {
   viewerResponseEvent,
   type ViewerRequestInput,
 } from '../../../functions/viewer/event.js'
-import { compactEventText, jsonEventText } from '../../../functions/viewer/event-text.js'
+import { compactEventText, isBuilt, jsonEventText } from '../../../functions/viewer/event-text.js'
 import { compileViewerFunction, initViewerRuntime } from '../../../functions/viewer/runtime.js'
 import { Vm } from '../../../functions/viewer/sandbox/vm.js'
 import type { CfEvent, ViewerFunction } from '../../../functions/viewer/types.js'
@@ -482,6 +482,30 @@ describe('built events (markBuilt): the text without shape checks is the checked
         assert.equal(compactEventText(built, NOW), checked)
       })
     }
+  }
+})
+
+describe('isBuilt: only the events event.ts built', () => {
+  const rows: [string, () => unknown, boolean][] = [
+    ['a viewer-request event', () => viewerRequestEvent(input), true],
+    [
+      'a viewer-response event',
+      () => viewerResponseEvent(input, { status: 200, headers: {} }),
+      true,
+    ],
+    ['a spread copy', () => ({ ...viewerRequestEvent(input) }), false],
+    ['a structured clone', () => structuredClone(viewerRequestEvent(input)), false],
+    ['a plain object', () => ({}), false],
+    ['null (an event file may hold any JSON)', () => null, false],
+    ['a string', () => 'event', false],
+    ['a number', () => 5, false],
+  ]
+  for (const [name, value, built] of rows) {
+    it(name, () => {
+      const v = value()
+      assert.equal(isBuilt(v as CfEvent), built)
+      if (!built) assert.doesNotThrow(() => compactEventText(v as CfEvent, NOW))
+    })
   }
 })
 
