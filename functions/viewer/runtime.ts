@@ -119,52 +119,40 @@ class CompiledFunction implements ViewerFunction {
       if (Array.isArray(out)) {
         // [omitted, result] or [omitted, result, logs, origins] (finish() in prelude.ts).
         const result = withParts(out[1], out[0] as number, event)
-        const utilization = Math.min(100, this.utilization(start))
-        if (out.length === 2) {
-          return {
-            ok: true,
-            result,
-            logs: [],
-            computeUtilization: utilization,
-            originSelections: [],
-          }
-        }
+        if (out.length === 2) return this.succeeded(result, start)
         const logs = JSON.parse(out[2] as string) as string[]
-        const originSelections = JSON.parse(out[3] as string) as OriginSelection[]
-        return { ok: true, result, logs, computeUtilization: utilization, originSelections }
+        return this.succeeded(
+          result,
+          start,
+          logs,
+          JSON.parse(out[3] as string) as OriginSelection[],
+        )
       }
       if (typeof out !== 'string') throw new Error('internal error: the driver answered no string')
       if (out.charCodeAt(0) === 85) {
         // uriAnswer(): 'U', method, FIELD, uri: the event's request, its parts unread.
         const cut = out.indexOf(FIELD)
-        const own = event.request
+        const { querystring, headers, cookies } = event.request
         const result = {
           method: out.slice(1, cut),
           uri: out.slice(cut + 1),
-          querystring: own.querystring,
-          headers: own.headers,
-          cookies: own.cookies,
+          querystring,
+          headers,
+          cookies,
         }
-        const utilization = Math.min(100, this.utilization(start))
-        return { ok: true, result, logs: [], computeUtilization: utilization, originSelections: [] }
+        return this.succeeded(result, start)
       }
       if (out.charCodeAt(0) === 82) {
         // textAnswer() (finish(), json()): 'R', the parts left out, the result's JSON: no logs,
         // no origin selections.
-        const result = withParts(JSON.parse(out.slice(2)), out.charCodeAt(1) - 48, event)
-        const utilization = Math.min(100, this.utilization(start))
-        return { ok: true, result, logs: [], computeUtilization: utilization, originSelections: [] }
+        return this.succeeded(
+          withParts(JSON.parse(out.slice(2)), out.charCodeAt(1) - 48, event),
+          start,
+        )
       }
       const answer = JSON.parse(out) as VmAnswer
       if (answer.ok === 0) return this.failed(answer.k, answer.m, answer.l, start)
-      const utilization = Math.min(100, this.utilization(start))
-      return {
-        ok: true,
-        result: withParts(answer.r, answer.p, event),
-        logs: answer.l,
-        computeUtilization: utilization,
-        originSelections: answer.o,
-      }
+      return this.succeeded(withParts(answer.r, answer.p, event), start, answer.l, answer.o)
     } finally {
       clock.deadline = Infinity
       vm.invocation.event = undefined
@@ -211,6 +199,16 @@ class CompiledFunction implements ViewerFunction {
     return 'out' in res && typeof res.out === 'string' && res.out !== ''
       ? (JSON.parse(res.out) as string[])
       : []
+  }
+
+  private succeeded(
+    result: unknown,
+    start: number,
+    logs: string[] = [],
+    originSelections: OriginSelection[] = [],
+  ): Invocation {
+    const computeUtilization = Math.min(100, this.utilization(start))
+    return { ok: true, result, logs, computeUtilization, originSelections }
   }
 
   private failed(
