@@ -2,18 +2,32 @@
 // behavior, status and result type, origin latency, cache size, hit ratio and evictions, and
 // CloudFront Function invocations, errors and compute utilization, Lambda@Edge durations,
 // errors and worker pools, plus process metrics (process-metrics.ts).
-// Per request the cost is one Map lookup per series touched: label children are cached, and
-// the request counts are plain numbers handed to prom-client when /metrics is scraped.
-import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+// Per request the cost is one Map lookup per series touched and a few number increments: the
+// request counts are plain numbers handed to prom-client when /metrics is scraped, and the
+// per-call series are plain-metrics.ts's, resolved once.
+import { Counter, Gauge, Registry } from 'prom-client'
 import type { CacheAdmin } from './cache/admin-types.js'
 import type { EdgeRunner } from '../functions/edge/types.js'
 import type { Exchange } from './pipeline/exchange.js'
+import {
+  PlainCounter,
+  PlainHistogram,
+  type CounterSeries,
+  type HistogramSeries,
+} from './plain-metrics.js'
 import { collectProcessMetrics } from './process-metrics.js'
 
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE
 
-type Inc = { inc(n?: number): void }
-type Observe = { observe(v: number): void }
+type FunctionEvent = 'viewer-request' | 'viewer-response'
+
+/** A CloudFront Function's series for one event. */
+interface FunctionSeries {
+  readonly calls: CounterSeries
+  readonly utilization: HistogramSeries
+  readonly execution: CounterSeries
+  readonly invalid: CounterSeries
+}
 
 interface RequestCount {
   readonly labels: [behavior: string, status: string, result: string]
@@ -28,19 +42,21 @@ export class Metrics {
    * constant strings whose hashes V8 keeps, the status a small integer.
    */
   readonly #requestCounts = new Map<string, Map<number, Map<string, RequestCount>>>()
-  readonly #origin: Histogram<'origin'>
-  readonly #originChildren = new Map<string, Observe>()
-  readonly #fnCalls: Counter<'function' | 'event'>
-  readonly #fnErrors: Counter<'function' | 'event' | 'kind'>
-  readonly #fnUtilization: Histogram<'function' | 'event'>
-  readonly #fnChildren = new Map<string, { calls: Inc; utilization: Observe }>()
-  readonly #lambdaDuration: Histogram<'function' | 'event'>
-  readonly #lambdaErrors: Counter<'function' | 'event' | 'kind'>
-  readonly #lambdaChildren = new Map<string, Observe>()
+  readonly #origin: PlainHistogram<'origin'>
+  readonly #originSeries = new Map<string, HistogramSeries>()
+  readonly #fnCalls: PlainCounter<'function' | 'event'>
+  readonly #fnErrors: PlainCounter<'function' | 'event' | 'kind'>
+  readonly #fnUtilization: PlainHistogram<'function' | 'event'>
+  /** Function name → its series per event. */
+  readonly #fnSeries = new Map<string, Partial<Record<FunctionEvent, FunctionSeries>>>()
+  readonly #lambdaDuration: PlainHistogram<'function' | 'event'>
+  readonly #lambdaErrors: PlainCounter<'function' | 'event' | 'kind'>
+  readonly #lambdaSeries = new Map<string, HistogramSeries>()
   #lambdaRunners: () => Iterable<EdgeRunner> = () => []
 
   constructor(cache: CacheAdmin) {
-    const registers = [this.registry]
+    const registry = this.registry
+    const registers = [registry]
     collectProcessMetrics(this.registry, 'edgeproxy_')
     const requestCounts = this.#requestCounts
     new Counter({
@@ -57,44 +73,44 @@ export class Metrics {
         }
       },
     })
-    this.#origin = new Histogram({
+    this.#origin = new PlainHistogram({
       name: 'edgeproxy_origin_duration_seconds',
       help: 'Origin round trip until the response headers arrived',
       labelNames: ['origin'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers,
+      registry,
     })
-    this.#fnCalls = new Counter({
+    this.#fnCalls = new PlainCounter({
       name: 'edgeproxy_function_invocations_total',
       help: 'CloudFront Function invocations',
       labelNames: ['function', 'event'],
-      registers,
+      registry,
     })
-    this.#fnErrors = new Counter({
+    this.#fnErrors = new PlainCounter({
       name: 'edgeproxy_function_errors_total',
       help: 'CloudFront Function failures: execution (503) or invalid result (502)',
       labelNames: ['function', 'event', 'kind'],
-      registers,
+      registry,
     })
-    this.#fnUtilization = new Histogram({
+    this.#fnUtilization = new PlainHistogram({
       name: 'edgeproxy_function_compute_utilization',
       help: 'CloudFront Function compute utilization (percent of the budget), per invocation',
       labelNames: ['function', 'event'],
       buckets: [1, 5, 10, 20, 30, 50, 70, 90, 100],
-      registers,
+      registry,
     })
-    this.#lambdaDuration = new Histogram({
+    this.#lambdaDuration = new PlainHistogram({
       name: 'edgeproxy_lambda_duration_seconds',
       help: 'Lambda@Edge call duration (in its worker), per function and event',
       labelNames: ['function', 'event'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 30],
-      registers,
+      registry,
     })
-    this.#lambdaErrors = new Counter({
+    this.#lambdaErrors = new PlainCounter({
       name: 'edgeproxy_lambda_errors_total',
       help: 'Lambda@Edge failures: exception, timeout, memory, crash (503) or invalid (502)',
       labelNames: ['function', 'event', 'kind'],
-      registers,
+      registry,
     })
     const runners = () => this.#lambdaRunners()
     new Gauge({
@@ -122,13 +138,13 @@ export class Metrics {
 
   /** One Lambda@Edge call; `failure` when it did not produce a usable result. */
   lambdaRun(name: string, event: string, durationMs: number, failure: string | undefined): void {
-    if (failure !== undefined) this.#lambdaErrors.labels(name, event, failure).inc()
+    if (failure !== undefined) this.#lambdaErrors.series(name, event, failure).n++
     if (failure === 'invalid') return // counted when the call itself was
     const key = `${name}\u0000${event}`
-    let h = this.#lambdaChildren.get(key)
+    let h = this.#lambdaSeries.get(key)
     if (h === undefined) {
-      h = this.#lambdaDuration.labels(name, event)
-      this.#lambdaChildren.set(key, h)
+      h = this.#lambdaDuration.series(name, event)
+      this.#lambdaSeries.set(key, h)
     }
     h.observe(durationMs / 1000)
   }
@@ -148,10 +164,10 @@ export class Metrics {
     else byResult.set(result, { labels: [behavior, String(status), result], n: 1 })
     if (ex.originMs !== undefined && ex.origin !== undefined) {
       const id = ex.origin.id
-      let h = this.#originChildren.get(id)
+      let h = this.#originSeries.get(id)
       if (h === undefined) {
-        h = this.#origin.labels(id)
-        this.#originChildren.set(id, h)
+        h = this.#origin.series(id)
+        this.#originSeries.set(id, h)
       }
       h.observe(ex.originMs / 1000)
     }
@@ -160,22 +176,21 @@ export class Metrics {
   /** One CloudFront Function call; `failure` when it did not produce a usable result. */
   functionRun(
     name: string,
-    event: 'viewer-request' | 'viewer-response',
+    event: FunctionEvent,
     utilization: number,
     failure: 'execution' | 'invalid' | undefined,
   ): void {
-    const key = `${name}\u0000${event}`
-    let c = this.#fnChildren.get(key)
-    if (c === undefined) {
-      c = {
-        calls: this.#fnCalls.labels(name, event),
-        utilization: this.#fnUtilization.labels(name, event),
-      }
-      this.#fnChildren.set(key, c)
-    }
-    c.calls.inc()
+    let byEvent = this.#fnSeries.get(name)
+    if (byEvent === undefined) this.#fnSeries.set(name, (byEvent = {}))
+    const c = (byEvent[event] ??= {
+      calls: this.#fnCalls.series(name, event),
+      utilization: this.#fnUtilization.series(name, event),
+      execution: this.#fnErrors.series(name, event, 'execution'),
+      invalid: this.#fnErrors.series(name, event, 'invalid'),
+    })
+    c.calls.n++
     c.utilization.observe(utilization)
-    if (failure !== undefined) this.#fnErrors.labels(name, event, failure).inc()
+    if (failure !== undefined) c[failure].n++
   }
 
   text(): Promise<string> {
