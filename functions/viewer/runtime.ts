@@ -6,7 +6,7 @@
 import { Buffer } from 'node:buffer'
 import { performance } from 'node:perf_hooks'
 import { getQuickJS, type QuickJSWASMModule } from 'quickjs-emscripten'
-import { eventText, FIELD, PARTS } from './event-text.js'
+import { eventText, PARTS } from './event-text.js'
 import { Vm, type Clock } from './sandbox/vm.js'
 import {
   FunctionCompileError,
@@ -130,16 +130,9 @@ class CompiledFunction implements ViewerFunction {
       }
       if (typeof out !== 'string') throw new Error('internal error: the driver answered no string')
       if (out.charCodeAt(0) === 85) {
-        // uriAnswer(): 'U', method, FIELD, uri: the event's request, its parts unread.
-        const cut = out.indexOf(FIELD)
-        const { querystring, headers, cookies } = event.request
-        const result = {
-          method: out.slice(1, cut),
-          uri: out.slice(cut + 1),
-          querystring,
-          headers,
-          cookies,
-        }
+        // uriAnswer(): 'U' and the uri: the event's request, its method and parts unread.
+        const { method, querystring, headers, cookies } = event.request
+        const result = { method, uri: out.slice(1), querystring, headers, cookies }
         return this.succeeded(result, start)
       }
       if (out.charCodeAt(0) === 82) {

@@ -10,6 +10,10 @@
 // QuickJS's binary writer (bjson.ts); it tells a string by the tag of the JSValue (NaN-boxed on
 // wasm32: the high word), which it checks once against a string, a rope (a long concatenated
 // string) and an object it makes, else it sends strings through the writer too.
+// A flat string (not a rope) is read from its JSString in the heap when the layout checks out
+// at start (`exact`): its length and width, then its Latin-1 or UTF-16 characters. That is
+// faster than QTS_GetString's UTF-8 copy, and exact: a NUL does not end it and a lone
+// surrogate stays itself (the driver relies on this for its 'U' answer, see prelude.ts).
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten'
 import { readBjson, UNREADABLE } from './bjson.js'
 
@@ -82,6 +86,10 @@ export class DirectCaller {
   private readonly tagged: boolean
   /** The tag of a long concatenated string (quickjs 2025 makes ropes of them), if another. */
   private ropeTag: number | undefined
+  /** The heap as a Buffer, for the characters of flat strings. */
+  private bytes: Buffer | undefined
+  /** Whether flat strings are read from their JSString (checked in the constructor). */
+  private readonly exactStrings: boolean
 
   constructor(ctx: QuickJSContext) {
     this.ctx = ctx
@@ -90,11 +98,19 @@ export class DirectCaller {
     this.internals = argv === 0 ? undefined : i
     this.argv = argv
     this.tagged = this.internals !== undefined && this.checkTags(ctx)
+    this.exactStrings = this.tagged && this.checkStrings(ctx)
   }
 
   /** True when calls take the direct path (tests check both). */
   get fast(): boolean {
     return this.internals !== undefined
+  }
+
+  /** True when a returned string (not a rope) comes back exactly, NULs and lone surrogates
+   * included; else it is read as getString reads it (a NUL ends it, a lone surrogate is
+   * U+FFFD). */
+  get exact(): boolean {
+    return this.exactStrings
   }
 
   /** fn(arg) with `this` undefined; fn must return a string (read as getString reads it). */
@@ -114,7 +130,8 @@ export class DirectCaller {
     const res = this.rawCall(i, c, fn, arg)
     if (typeof res !== 'number') return res
     try {
-      return { value: this.read(i, c, res) }
+      const flat = this.exactStrings && this.tagOf(i, res) === TAG_STRING
+      return { value: flat ? this.flat(i, res) : this.read(i, c, res) }
     } finally {
       i.ffi.QTS_FreeValuePointer(c, res)
     }
@@ -130,8 +147,9 @@ export class DirectCaller {
     let value: unknown
     try {
       const tag = this.tagged ? this.tagOf(i, res) : undefined
-      const text = tag === TAG_STRING || (tag !== undefined && tag === this.ropeTag)
-      value = text ? this.read(i, c, res) : this.encoded(i, c, res)
+      if (tag === TAG_STRING) value = this.exactStrings ? this.flat(i, res) : this.read(i, c, res)
+      else if (tag !== undefined && tag === this.ropeTag) value = this.read(i, c, res)
+      else value = this.encoded(i, c, res)
     } catch (e) {
       i.ffi.QTS_FreeValuePointer(c, res)
       throw e
@@ -172,13 +190,57 @@ export class DirectCaller {
     this.slot = undefined
   }
 
-  private tagOf(i: Internals, ptr: number): number | undefined {
+  private wordsOf(i: Internals): Int32Array {
     const heap = i.module.HEAPU8
     let words = this.words
     if (words === undefined || words.buffer !== heap.buffer) {
       words = this.words = new Int32Array(heap.buffer)
     }
-    return words[(ptr >>> 2) + 1]
+    return words
+  }
+
+  private tagOf(i: Internals, ptr: number): number | undefined {
+    return this.wordsOf(i)[(ptr >>> 2) + 1]
+  }
+
+  /**
+   * The flat string whose JSValue is at ptr, from its JSString (quickjs.c): a 32-bit reference
+   * count, then len (31 bits) and is_wide_char (the top bit), the hash and hash_next words,
+   * then the characters from byte 16: Latin-1 bytes, or UTF-16 code units.
+   */
+  private flat(i: Internals, ptr: number): string {
+    const words = this.wordsOf(i)
+    const str = words[ptr >>> 2]! >>> 0
+    const head = words[(str >>> 2) + 1]! >>> 0
+    const len = head & 0x7fffffff
+    const start = str + 16
+    let bytes = this.bytes
+    if (bytes === undefined || bytes.buffer !== words.buffer) {
+      bytes = this.bytes = Buffer.from(words.buffer)
+    }
+    return head >>> 31 === 0
+      ? bytes.toString('latin1', start, start + len)
+      : bytes.toString('utf16le', start, start + 2 * len)
+  }
+
+  /** Whether flat() reads strings this build makes as they are (else read() is used). */
+  private checkStrings(ctx: QuickJSContext): boolean {
+    const i = this.internals
+    if (i === undefined) return false
+    // [source, the string it makes]: Latin-1 with a NUL, UTF-16 with a lone surrogate, longer.
+    const probes: [string, string][] = [
+      ["'t\\0\\xff' + ''", 't\0\xff'],
+      ["'\\u0100\\ud800\\0x' + ''", '\u0100\ud800\0x'],
+      ["'y'.repeat(300)", 'y'.repeat(300)],
+    ]
+    return probes.every(([source, want]) => {
+      const h = ctx.unwrapResult(ctx.evalCode(source))
+      try {
+        return this.tagOf(i, h.value) === TAG_STRING && this.flat(i, h.value) === want
+      } finally {
+        h.dispose()
+      }
+    })
   }
 
   private checkTags(ctx: QuickJSContext): boolean {

@@ -49,8 +49,9 @@ let serializing
 let omitted = 0
 // Whether a part of ownRoot has become an object (read or assigned): see finish().
 let ownSettled = false
-// Whether ownRoot is a viewer-request event's request.
+// Whether ownRoot is a viewer-request event's request, and then its method as the event had it.
 let ownIsRequest = false
+let ownMethod
 
 // The lazy object whose accessor runs for o, an object inheriting it: a prototype of o.
 function lazyOwner(o) {
@@ -167,6 +168,7 @@ function compactEvent(text) {
     ownRoot = request
     ownSettled = false
     ownIsRequest = true
+    ownMethod = request.method
     return { version: f[${F.version}], context: context, viewer: viewer, request: request }
   }
   const statusCode = +f[${S.statusCode}]

@@ -5,7 +5,7 @@
 // `poll(mode)` reads the settled answer, as text (0), or the logs so far (1); `json(answer)`
 // turns an array answer into text; `seal()` ends the compile phase.
 
-import { FIELD, PARTS } from '../event-text.js'
+import { PARTS } from '../event-text.js'
 import { PRELUDE_BUFFER } from './prelude-buffer.js'
 import { PRELUDE_CLOUDFRONT } from './prelude-cloudfront.js'
 import { PRELUDE_CORE } from './prelude-core.js'
@@ -96,16 +96,21 @@ function finish(v) {
   return [omitted, r, '[' + logBuf + ']', '[' + originBuf + ']']
 }
 // The commonest answer of all, a viewer-request function that returns the event's request with
-// at most its uri changed and no part read: 'U', the method, FIELD, the uri. Its keys must be
-// the event's five in their order, each part our unread accessor (its bit set in 'omitted' by
-// reading it; a 0 the function put there sets none), the two strings free of what cannot cross
-// as text (NUL, FIELD, surrogates), and no log line or origin selection made meanwhile (by a
-// getter). Other keys: undefined, nothing read yet. Else, the five values as read, as
+// at most its uri changed and no part read: 'U' and the uri (the host takes the method and the
+// parts from its event). Its keys must be the event's five in their order, each part our
+// unread accessor (its bit set in 'omitted' by reading it; a 0 the function put there sets
+// none), the method the event's, and no log line or origin selection made meanwhile (by a
+// getter). The host reads the answer exactly (cfg.exactText, see direct-call.ts) when the uri
+// is shorter than MAX_U: 'U' + uri is then a flat string, not a rope (QuickJS makes ropes only
+// of longer concatenations). Otherwise the uri must be free of what a C string loses (NUL,
+// surrogates). Other keys: undefined, nothing read yet. Else, the five values as read, as
 // ownCopy() would make them (each property is read once).
 const ALL_PARTS = ${PARTS.querystring | PARTS.headers | PARTS.cookies}
+const exactText = cfg.exactText === true
+const MAX_U = 512
 // Its exec is the built-in one: RegExp.prototype.test looks exec up on the RegExp, and the
 // function may have replaced RegExp.prototype.exec.
-const NOT_TEXT = /[\0${FIELD}\ud800-\udfff]/
+const NOT_TEXT = /[\0\ud800-\udfff]/
 defineProperty(NOT_TEXT, 'exec', { value: RegExp.prototype.exec })
 const reTest = RegExp.prototype.test
 function uriAnswer(v) {
@@ -116,8 +121,8 @@ function uriAnswer(v) {
   const q = v.querystring
   const h = v.headers
   const c = v.cookies
-  if (q === 0 && h === 0 && c === 0 && omitted === ALL_PARTS && typeof m === 'string' && typeof u === 'string' &&
-      !apply(reTest, NOT_TEXT, [m + u]) && logCount === 0 && originCount === 0) return 'U' + m + '${FIELD}' + u
+  if (q === 0 && h === 0 && c === 0 && omitted === ALL_PARTS && m === ownMethod && typeof u === 'string' &&
+      (exactText ? u.length < MAX_U : !apply(reTest, NOT_TEXT, [u])) && logCount === 0 && originCount === 0) return 'U' + u
   return { __proto__: null, method: m, uri: u, querystring: q, headers: h, cookies: c }
 }
 // A null-prototype object: assignments make own properties whatever Object.prototype has.

@@ -132,6 +132,7 @@ export class Vm {
     ctx: QuickJSContext,
     driver: { invoke: QuickJSHandle; poll: QuickJSHandle; json: QuickJSHandle },
     invocation: Invoked,
+    caller: DirectCaller,
   ) {
     this.rt = rt
     this.ctx = ctx
@@ -139,7 +140,7 @@ export class Vm {
     this.pollFn = driver.poll
     this.jsonFn = driver.json
     this.strings = new StringWriter(ctx)
-    this.caller = new DirectCaller(ctx)
+    this.caller = caller
     this.invocation = invocation
   }
 
@@ -148,6 +149,7 @@ export class Vm {
     const rt = mod.newRuntime()
     const handles: QuickJSHandle[] = []
     let ctx: QuickJSContext | undefined
+    let caller: DirectCaller | undefined
     const keep = (h: QuickJSHandle) => (handles.push(h), h)
     const invocation: Invoked = { event: undefined }
     try {
@@ -168,14 +170,18 @@ export class Vm {
       const kvs = spec.kvs
         ? { name: spec.kvs.name, id: spec.kvs.id, arn: spec.kvs.arn ?? null }
         : null
-      const cfg = keep(c.newString(JSON.stringify({ runtime: spec.runtime, kvs })))
+      // exactText: the host reads the driver's strings exactly (direct-call.ts), so its 'U'
+      // answer needs no check for what a C string would lose.
+      caller = new DirectCaller(c)
+      const exactText = caller.exact
+      const cfg = keep(c.newString(JSON.stringify({ runtime: spec.runtime, kvs, exactText })))
       const api = keep(c.unwrapResult(c.callFunction(factory, c.undefined, hostFn, cfg)))
       const driver = {
         invoke: c.getProp(api, 'invoke'),
         poll: c.getProp(api, 'poll'),
         json: c.getProp(api, 'json'),
       }
-      const vm = new Vm(rt, c, driver, invocation)
+      const vm = new Vm(rt, c, driver, invocation, caller)
       try {
         vm.evalUser(spec, keep(c.getProp(api, 'seal')), clock)
       } catch (e) {
@@ -186,6 +192,7 @@ export class Vm {
     } catch (e) {
       for (const h of handles) if (h.alive) h.dispose()
       handles.length = 0
+      caller?.dispose()
       ctx?.dispose()
       rt.dispose()
       throw e

@@ -126,9 +126,15 @@ describe('callValue: plain data reads as JSON reads it', () => {
     assert.deepEqual(answer(caller, '["a\\ud800b"]'), { value: ['a\ud800b'] })
     assert.deepEqual(answer(fallback, '"a\\udc00b"'), { value: 'a\udc00b' })
   })
-  it('NUL inside strings: the writer keeps it, the tag path (a C string) ends there', () => {
+  it('NUL and lone surrogates: the writer and the flat-string read keep them', () => {
+    assert.equal(caller.exact, true)
     assert.deepEqual(answer(caller, '["a\\0b"]'), { value: ['a\0b'] })
-    assert.deepEqual(answer(caller, '"a\\0b"'), { value: 'a' })
+    assert.deepEqual(answer(caller, '"a\\0b"'), { value: 'a\0b' })
+    assert.deepEqual(answer(caller, '"a\\ud800b\\0"'), { value: 'a\ud800b\0' })
+    assert.deepEqual(answer(caller, '"\\ufeffbom first"'), { value: '\ufeffbom first' })
+    assert.deepEqual(answer(caller, '"Latin-1 \\x80\\x9f\\xe9\\xff"'), {
+      value: 'Latin-1 \x80\x9f\xe9\xff',
+    })
   })
   it('a long concatenated string (a rope) reads like any string', () => {
     const expr = "'R7' + 'x'.repeat(1000) + 'é'"

@@ -12,6 +12,7 @@ import {
 } from '../../../functions/viewer/event.js'
 import { compactEventText, isBuilt, jsonEventText } from '../../../functions/viewer/event-text.js'
 import { compileViewerFunction, initViewerRuntime } from '../../../functions/viewer/runtime.js'
+import { PRELUDE, REGISTER_SUFFIX } from '../../../functions/viewer/sandbox/prelude.js'
 import { Vm } from '../../../functions/viewer/sandbox/vm.js'
 import type { CfEvent, ViewerFunction } from '../../../functions/viewer/types.js'
 
@@ -160,6 +161,19 @@ describe('compact event: what the function sees and returns equals the JSON form
     ['a uri holding NUL', "e.request.uri = '/a\\0b'; return e.request"],
     ['a uri holding a lone surrogate', "e.request.uri = '/a\\ud800b'; return e.request"],
     ['a uri holding a surrogate pair', "e.request.uri = '/a\\ud83d\\ude00b'; return e.request"],
+    [
+      'a 511-character uri with NUL and a lone surrogate (the longest the answer carries)',
+      "e.request.uri = '/\\0\\udc00' + 'x'.repeat(508); return e.request",
+    ],
+    [
+      'a 512-character uri (past the answer: the object)',
+      "e.request.uri = '/' + 'y'.repeat(511); return e.request",
+    ],
+    ['a 600-character rope uri', "e.request.uri = '/' + 'z'.repeat(599); return e.request"],
+    [
+      'the method the same, another string object',
+      "e.request.method = 'GE' + 'T'; return e.request",
+    ],
     ['a uri that is not a string', 'e.request.uri = 5; return e.request'],
     ['a statusCode added to the request', 'e.request.statusCode = 302; return e.request'],
     [
@@ -249,8 +263,53 @@ describe("compact event: the 'U' answer of a request returned with only its uri 
   it('is what the driver answers for the commonest rewrite', () => {
     assert.equal(
       answerOf("function handler(e) { e.request.uri = '/index.html'; return e.request }"),
-      'UGET\x1d/index.html',
+      'U/index.html',
     )
+  })
+  it('carries a uri shorter than 512 characters exactly, NUL and lone surrogates included', () => {
+    const uri = '/\0\udc00' + 'x'.repeat(508)
+    const code = `function handler(e) { e.request.uri = ${JSON.stringify(uri)}; return e.request }`
+    assert.equal(answerOf(code), 'U' + uri)
+    const longer = `function handler(e) { e.request.uri = '/' + 'y'.repeat(511); return e.request }`
+    assert.ok(Array.isArray(answerOf(longer)), '512 characters: the copy through the writer')
+    const method = "function handler(e) { e.request.method = 'POST'; return e.request }"
+    assert.ok(Array.isArray(answerOf(method)), 'another method: the copy through the writer')
+  })
+  it('without exact reading (cfg.exactText false), a uri a C string would garble is not sent', () => {
+    // The driver alone, on a context of its own, as Vm.build sets it up.
+    const rt = mod.newRuntime()
+    const ctx = rt.newContext()
+    try {
+      const host = ctx.newFunction('host', () => ctx.undefined)
+      const factory = ctx.unwrapResult(ctx.evalCode(PRELUDE, 'prelude.js', { strict: true }))
+      const cfg = ctx.newString(JSON.stringify({ runtime: 'cloudfront-js-2.0', kvs: null }))
+      const api = ctx.unwrapResult(ctx.callFunction(factory, ctx.undefined, host, cfg))
+      for (const h of [host, factory, cfg]) h.dispose()
+      const handler = `function handler(e) { e.request.uri = e.request.uri === '/a/b' ? '/ok' : '/a\\0b'; return e.request }`
+      ctx.unwrapResult(ctx.evalCode(handler + REGISTER_SUFFIX, 'h.js', { strict: true })).dispose()
+      ctx
+        .getProp(api, 'seal')
+        .consume((seal) => ctx.unwrapResult(ctx.callFunction(seal, ctx.undefined)).dispose())
+      const invoke = ctx.getProp(api, 'invoke')
+      api.dispose()
+      const answer = (event: CfEvent): unknown => {
+        const text = ctx.newString(compactEventText(event, NOW) ?? '')
+        try {
+          return ctx
+            .unwrapResult(ctx.callFunction(invoke, ctx.undefined, text))
+            .consume((h): unknown => ctx.dump(h))
+        } finally {
+          text.dispose()
+        }
+      }
+      assert.equal(answer(requestEvent()), 'U/ok')
+      const other = viewerRequestEvent({ ...input, uri: '/c' })
+      assert.ok(Array.isArray(answer(other)), 'a NUL: the copy through the writer')
+      invoke.dispose()
+    } finally {
+      ctx.dispose()
+      rt.dispose()
+    }
   })
   it('is not used once a part was read, or with a log line', () => {
     const read = answerOf('function handler(e) { e.request.headers; return e.request }')
