@@ -37,7 +37,12 @@ class WithFields extends Stampable {
   static of(o) { return typeof o === 'object' && o !== null && #fields in o ? o.#fields : undefined }
 }
 function keepFields(o, f) { new WithFields(o, f) }
-const fieldsOf = WithFields.of
+// The fields of o. A viewer-request event's request gets no private field while its
+// invocation runs: its fields are ownFields, and retireOwn() gives it the field at the end only
+// if the function kept it (most never do; a WeakRef checked then costs less than the field).
+function fieldsOf(o) {
+  return o === ownRoot && ownFields !== undefined ? ownFields : WithFields.of(o)
+}
 // The current event's request (viewer-request) or response (viewer-response). When the handler
 // returns it, finish() copies it with serializing set to it: a part the function never read
 // becomes a placeholder 0 and its PARTS bit in 'omitted', and the host puts the event's own
@@ -52,6 +57,17 @@ let ownSettled = false
 // Whether ownRoot is a viewer-request event's request, and then its method as the event had it.
 let ownIsRequest = false
 let ownMethod
+// The fields of ownRoot while it has no private field, and a WeakRef to it (see fieldsOf()).
+let ownFields
+let ownRef
+function retireOwn() {
+  const f = ownFields
+  ownFields = undefined
+  ownRoot = undefined
+  const kept = apply(weakDeref, ownRef, [])
+  ownRef = undefined
+  if (kept !== undefined) keepFields(kept, f)
+}
 
 // The lazy object whose accessor runs for o, an object inheriting it: a prototype of o.
 function lazyOwner(o) {
@@ -164,7 +180,8 @@ function compactEvent(text) {
   if (f[${F.eventType}] === 'viewer-request') {
     const request = { method: f[${Q.method}], uri: f[${Q.uri}] }
     defineProperties(request, REQUEST_PARTS)
-    keepFields(request, f)
+    ownFields = f
+    ownRef = new OWeakRef(request)
     ownRoot = request
     ownSettled = false
     ownIsRequest = true

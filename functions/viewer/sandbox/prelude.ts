@@ -186,10 +186,14 @@ function invoke(eventText) {
       }
     } catch (e) { return ended(fail(e)) }
   }
-  return ended(finish(r))
+  // The answer is made before the driver lets go of the result (retireOwn(), prelude-event.ts).
+  const answer = finish(r)
+  r = undefined
+  return ended(answer)
 }
 // The invocation's answer, once it has ended (a pending one ends at the host's poll).
 function ended(answer) {
+  if (ownRef !== undefined) retireOwn()
   if (requestFields !== undefined) retireRequest()
   return answer
 }

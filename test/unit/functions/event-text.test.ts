@@ -383,6 +383,37 @@ function handler(e) {
   })
 })
 
+describe('compact event: a request kept only through what inherits it, or a closure', () => {
+  // The request gets its fields when the invocation ends, if anything still reaches it
+  // (retireOwn() in prelude-event.ts): here only an object inheriting it, or a closure.
+  let fn: ViewerFunction
+  before(() => {
+    fn = compileViewerFunction(
+      spec(`let child
+let later
+function handler(e) {
+  if (child === undefined) {
+    child = Object.create(e.request)
+    const r = e.request
+    later = () => r.cookies
+    return 'kept'
+  }
+  return [child.headers, later(), child.querystring === Object.getPrototypeOf(child).querystring]
+}`),
+    )
+  })
+  after(() => fn.dispose())
+  it('its parts read on a later invocation are its own', () => {
+    const first = fn.invoke(requestEvent())
+    assert.deepEqual(first.ok && first.result, 'kept')
+    const other = viewerRequestEvent({ ...input, headers: { host: 'other.example' } })
+    const inv = fn.invoke(other)
+    if (!inv.ok) assert.fail(inv.message)
+    const own = requestEvent().request
+    assert.deepEqual(inv.result, [own.headers, own.cookies, true])
+  })
+})
+
 describe('compact event: which events take it', () => {
   // Copies: these rows change events, and a built event must reach invoke() unchanged.
   const base = (): CfEvent => structuredClone(requestEvent())
