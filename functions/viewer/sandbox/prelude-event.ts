@@ -22,6 +22,11 @@ const strIndexOf = String.prototype.indexOf
 const strSlice = String.prototype.slice
 const OWeakRef = WeakRef
 const weakDeref = WeakRef.prototype.deref
+// The two built-ins every call uses, as functions of their receiver: a bound call costs less
+// than Reflect.apply with its argument array (~0.3 µs for the split).
+const bindCall = Function.prototype.call.bind(Function.prototype.bind, Function.prototype.call)
+const splitOf = bindCall(split)
+const derefOf = bindCall(weakDeref)
 function dataProp(obj, name, v) {
   defineProperty(obj, name, { value: v, writable: true, enumerable: true, configurable: true })
 }
@@ -64,7 +69,7 @@ function retireOwn() {
   const f = ownFields
   ownFields = undefined
   ownRoot = undefined
-  const kept = apply(weakDeref, ownRef, [])
+  const kept = derefOf(ownRef)
   ownRef = undefined
   if (kept !== undefined) keepFields(kept, f)
 }
@@ -172,7 +177,7 @@ function contextOf(f, present) {
   return c
 }
 function compactEvent(text) {
-  const f = apply(split, text, [${str(FIELD)}])
+  const f = splitOf(text, ${str(FIELD)})
   nowMs = +f[${F.now}]
   const present = +f[${F.present}]
   const context = contextOf(f, present)
