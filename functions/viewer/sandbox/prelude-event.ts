@@ -94,7 +94,10 @@ function settle(owner, name, f, slot, v, assigning) {
 // The descriptor of a lazy property: its value is the JSON in field 'slot' of the fields;
 // bit: its PARTS bit, 0 for a property never left out.
 function lazyProp(name, slot, bit) {
+  // Null prototypes: defineProperties() looks up each descriptor field (value, writable, …)
+  // and finds the missing ones sooner (~0.2 µs per event).
   return {
+    __proto__: null,
     get: function () {
       // finish() reading the returned own object while none of its parts has been settled:
       // this accessor is its own and unread (a frozen object's settled part sets ownSettled).
@@ -133,11 +136,13 @@ function lazyProp(name, slot, bit) {
 }
 
 const REQUEST_PARTS = {
+  __proto__: null,
   querystring: lazyProp('querystring', ${Q.querystring}, ${PARTS.querystring}),
   headers: lazyProp('headers', ${Q.headers}, ${PARTS.headers}),
   cookies: lazyProp('cookies', ${Q.cookies}, ${PARTS.cookies}),
 }
 const RESPONSE_PARTS = {
+  __proto__: null,
   headers: lazyProp('headers', ${S.headers}, ${PARTS.headers}),
   cookies: lazyProp('cookies', ${S.cookies}, ${PARTS.cookies}),
 }
