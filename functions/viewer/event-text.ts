@@ -62,6 +62,17 @@ export const PRESENT = {
   statusDescription: 8,
 } as const
 
+let lastNow = NaN
+let lastNowText = ''
+/** String(nowMs), kept for the millisecond: calls in one millisecond share it (~0.2 µs each). */
+function nowText(nowMs: number): string {
+  if (nowMs !== lastNow) {
+    lastNow = nowMs
+    lastNowText = String(nowMs)
+  }
+  return lastNowText
+}
+
 /**
  * The driver's input: the compact text when the event allows it, else its JSON form.
  */
@@ -78,18 +89,18 @@ export function eventText(event: CfEvent, nowMs: number): string {
 export function jsonEventText(event: CfEvent, nowMs: number): string {
   const { version, context, viewer, request, response } = event
   if (response === undefined) {
-    return `-${String(nowMs)}\n${JSON.stringify({ version, context, viewer, request })}`
+    return `-${nowText(nowMs)}\n${JSON.stringify({ version, context, viewer, request })}`
   }
   const lazyRequest =
     (context as { eventType?: unknown } | undefined)?.eventType === 'viewer-response'
   const lazy = JSON.stringify(lazyRequest ? request : response) as string | undefined
   if (lazy === undefined) {
-    return `-${String(nowMs)}\n${JSON.stringify({ version, context, viewer, request, response })}`
+    return `-${nowText(nowMs)}\n${JSON.stringify({ version, context, viewer, request, response })}`
   }
   const eager = lazyRequest
     ? JSON.stringify({ version, context, viewer, request: 0, response })
     : JSON.stringify({ version, context, viewer, request, response: 0 })
-  return `${lazyRequest ? 'q' : 's'}${String(nowMs)}\n${eager}\n${lazy}`
+  return `${lazyRequest ? 'q' : 's'}${nowText(nowMs)}\n${eager}\n${lazy}`
 }
 
 type Plain = Record<string, unknown>
@@ -126,7 +137,7 @@ export function compactEventText(event: CfEvent, nowMs: number): string | undefi
   const keys = Object.keys(context)
   let present = 0
   let next = 0
-  const strings: unknown[] = ['c', String(nowMs), '', version]
+  const strings: unknown[] = ['c', nowText(nowMs), '', version]
   for (let i = 0; i < CONTEXT_KEYS.length; i++) {
     const key = CONTEXT_KEYS[i]!
     if (keys[next] !== key) {
@@ -225,7 +236,7 @@ function builtEventText(e: CfEvent, nowMs: number): string | undefined {
   const id = c.distributionId ?? ''
   const rid = c.requestId ?? ''
   const ip = e.viewer.ip
-  const at = String(nowMs)
+  const at = nowText(nowMs)
   const has = String(present)
   const v = e.version
   const t = c.eventType

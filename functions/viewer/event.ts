@@ -99,28 +99,26 @@ function headerLines(
   rawHeaders: readonly string[] | undefined,
 ): Map<string, string[]> {
   const present = new Map<string, string | string[]>()
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name of Object.keys(headers)) {
+    const value = headers[name]
     if (value !== undefined) present.set(name.toLowerCase(), value)
   }
   const hidden = connectionTokens(present.get('connection'))
   const out = new Map<string, string[]>()
-  const add = (name: string, value: string) => {
-    const list = out.get(name)
-    if (list) list.push(value)
-    else out.set(name, [value])
-  }
-  const fromRaw = new Set<string>()
   if (rawHeaders !== undefined) {
     for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
       const name = rawHeaders[i]!.toLowerCase()
       if (!present.has(name) || !isExposedHeader(name, hidden)) continue
-      fromRaw.add(name)
-      add(name, rawHeaders[i + 1]!)
+      const list = out.get(name)
+      if (list) list.push(rawHeaders[i + 1]!)
+      else out.set(name, [rawHeaders[i + 1]!])
     }
   }
+  // The names present but not in rawHeaders (set by the pipeline): their values as they are.
+  // A name in `out` by now came from rawHeaders.
   for (const [name, value] of present) {
-    if (fromRaw.has(name) || !isExposedHeader(name, hidden)) continue
-    for (const v of typeof value === 'string' ? [value] : value) add(name, v)
+    if (out.has(name) || !isExposedHeader(name, hidden)) continue
+    out.set(name, typeof value === 'string' ? [value] : [...value])
   }
   return out
 }
@@ -164,6 +162,7 @@ function addEntry(record: Record<string, CfValue>, name: string, value: string):
 /** `a=1&a=2&flag` → entries; values as sent (no decoding); `flag` has value ''. */
 export function parseQuerystring(raw: string): Record<string, CfValue> {
   const out: Record<string, CfValue> = {}
+  if (raw === '') return out
   for (const part of raw.replace(/^\?/, '').split('&')) {
     if (part === '') continue
     const eq = part.indexOf('=')

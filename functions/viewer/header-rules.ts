@@ -72,8 +72,13 @@ export function isExposedHeader(name: string, connectionTokens: ReadonlySet<stri
 }
 
 /** The lowercase names a Connection header lists (RFC 9110 §7.6.1). */
-export function connectionTokens(value: string | readonly string[] | undefined): Set<string> {
-  const values = value === undefined ? [] : typeof value === 'string' ? [value] : value
+const NO_TOKENS: ReadonlySet<string> = new Set<string>()
+
+export function connectionTokens(
+  value: string | readonly string[] | undefined,
+): ReadonlySet<string> {
+  if (value === undefined) return NO_TOKENS
+  const values = typeof value === 'string' ? [value] : value
   return new Set(
     values.flatMap((v) => v.split(',').map((t) => t.trim().toLowerCase())).filter((t) => t),
   )

@@ -113,6 +113,25 @@ describe('viewerRequestEvent', () => {
       want: { host: { value: 'h' } },
     },
     {
+      name: 'headers: names not in rawHeaders (set since) come after, as their values are',
+      input: {
+        headers: {
+          host: 'h',
+          'x-set': ['1', '2'],
+          'x-one': 'o',
+          'x-private': 'p',
+          connection: 'x-private',
+        },
+        rawHeaders: ['Host', 'h', 'X-Private', 'p', 'Connection', 'x-private'],
+      },
+      pick: (e) => e.request.headers,
+      want: {
+        host: { value: 'h' },
+        'x-set': { value: '1', multiValue: [{ value: '1' }, { value: '2' }] },
+        'x-one': { value: 'o' },
+      },
+    },
+    {
       name: 'headers: undefined values are skipped',
       input: { headers: { host: 'h', 'x-a': undefined } },
       pick: (e) => e.request.headers,
