@@ -70,10 +70,10 @@ export function interpretViewerRequestResult(
     }
     const built = isBuilt(original)
     const headers = headerLists(r.headers, o.headers, 'request.headers', 'viewer-request', built)
-    const cookies = entries(r.cookies, o.cookies, 'request.cookies', false)
-    const pairs = [...cookies].flatMap(([n, items]) => items.map((i) => `${n}=${i.value}`))
-    const cookie = [...(headers.get('cookie') ?? []), ...pairs]
-    headers.delete('cookie')
+    const cookie = headers.get('cookie') ?? []
+    for (const [n, items] of entries(r.cookies, o.cookies, 'request.cookies', false)) {
+      for (const i of items) cookie.push(`${n}=${i.value}`)
+    }
     if (cookie.length > 0) headers.set('cookie', [cookie.join('; ')])
     return { kind: 'request', uri, querystring, headers: toRecord(headers) }
   })
@@ -240,6 +240,7 @@ function same(a: readonly string[], b: readonly string[]): boolean {
 
 function query(value: unknown, original: Readonly<Record<string, CfValue>>): string {
   let qs: string
+  if (value === original && Object.keys(original).length === 0) return ''
   if (typeof value === 'string') {
     qs = encodeNonAscii(value.replace(/^\?/, ''))
   } else {
@@ -301,5 +302,7 @@ function string(value: unknown, what: string): string {
 
 /** Percent-encodes characters outside printable ASCII as UTF-8 (§7.2: URI/query are UTF-8). */
 function encodeNonAscii(s: string): string {
-  return s.replace(/[^\p{ASCII}]+/gu, (m) => encodeURIComponent(m))
+  return NON_ASCII.test(s) ? s.replace(/[^\p{ASCII}]+/gu, (m) => encodeURIComponent(m)) : s
 }
+// eslint-disable-next-line no-control-regex -- ASCII is 0x00-0x7f
+const NON_ASCII = /[^\x00-\x7f]/
