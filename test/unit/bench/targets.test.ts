@@ -91,6 +91,7 @@ describe('bench targets', () => {
           'RSS over rounds',
           'RSS over rounds, proxy-workers',
           'signed hit',
+          'function hit',
           'Varnish, one core',
           'Varnish, whole box',
         ],
@@ -125,6 +126,19 @@ describe('bench targets', () => {
       false,
     ],
     ['signed hit', 'no signed row: not measured', { 'proxy-hit': 20_000 }, null],
+    [
+      'function hit',
+      'a function hit at exactly 0.8 of the plain hit meets it',
+      { 'proxy-hit': 30_000, 'proxy-hit-fn': 24_000 },
+      true,
+    ],
+    [
+      'function hit',
+      'a function hit at 0.77 of the plain hit misses',
+      { 'proxy-hit': 30_000, 'proxy-hit-fn': 23_100 },
+      false,
+    ],
+    ['function hit', 'no function row: not measured', { 'proxy-hit': 30_000 }, null],
     [
       'Varnish, one core',
       'a pinned hit above Varnish pinned is ahead of it',
