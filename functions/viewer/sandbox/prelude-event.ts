@@ -185,6 +185,7 @@ function compactEvent(text) {
   const f = splitOf(text, ${str(FIELD)})
   nowMs = +f[${F.now}]
   const present = +f[${F.present}]
+  eventType = f[${F.eventType}]
   const context = contextOf(f, present)
   const viewer = { ip: f[${F.ip}] }
   if (f[${F.eventType}] === 'viewer-request') {
@@ -232,7 +233,11 @@ function jsonEvent(text) {
   defineProperty(ev, text[0] === 'q' ? 'request' : 'response', text[0] === 'q' ? JSON_REQUEST : JSON_RESPONSE)
   return ev
 }
+// The event, and eventType (the cf origin helpers' check) as the event had it.
 function readEvent(text) {
-  return text[0] === 'c' ? compactEvent(text) : jsonEvent(text)
+  if (text[0] === 'c') return compactEvent(text)
+  const ev = jsonEvent(text)
+  eventType = ev.context.eventType
+  return ev
 }
 `

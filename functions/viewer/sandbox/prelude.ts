@@ -161,14 +161,13 @@ function invoke(eventText) {
   originBuf = ''
   originCount = 0
   settled = ''
-  if (byteStrings.size > 0) byteStrings = new OSet()
+  if (is10 && byteStrings.size > 0) byteStrings = new OSet()
   let r
   // The driver lets go of the event when the handler returns: retireRequest() (see
   // prelude-event.ts) must find it only where the function kept it.
   let ev
   try {
     ev = readEvent(eventText)
-    eventType = ev.context.eventType
     // A plain call: \`this\` is undefined as with Reflect.apply, and no built-in the function
     // can replace is involved.
     r = handlerFn(ev)
