@@ -25,8 +25,9 @@ type FunctionEvent = 'viewer-request' | 'viewer-response'
 interface FunctionSeries {
   readonly calls: CounterSeries
   readonly utilization: HistogramSeries
-  readonly execution: CounterSeries
-  readonly invalid: CounterSeries
+  /** Made at the first error of the kind: prom-client shows no series before its first inc. */
+  execution?: CounterSeries
+  invalid?: CounterSeries
 }
 
 interface RequestCount {
@@ -185,12 +186,10 @@ export class Metrics {
     const c = (byEvent[event] ??= {
       calls: this.#fnCalls.series(name, event),
       utilization: this.#fnUtilization.series(name, event),
-      execution: this.#fnErrors.series(name, event, 'execution'),
-      invalid: this.#fnErrors.series(name, event, 'invalid'),
     })
     c.calls.n++
     c.utilization.observe(utilization)
-    if (failure !== undefined) c[failure].n++
+    if (failure !== undefined) (c[failure] ??= this.#fnErrors.series(name, event, failure)).n++
   }
 
   text(): Promise<string> {

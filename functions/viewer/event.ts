@@ -117,7 +117,9 @@ function headerLines(
   // The names present but not in rawHeaders (set by the pipeline): their values as they are.
   // A name in `out` by now came from rawHeaders.
   for (const [name, value] of present) {
+    // An empty list has no line; an empty string is one, with an empty value.
     if (out.has(name) || !isExposedHeader(name, hidden)) continue
+    if (typeof value !== 'string' && value.length === 0) continue
     out.set(name, typeof value === 'string' ? [value] : [...value])
   }
   return out

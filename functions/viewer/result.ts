@@ -74,6 +74,8 @@ export function interpretViewerRequestResult(
     for (const [n, items] of entries(r.cookies, o.cookies, 'request.cookies', false)) {
       for (const i of items) cookie.push(`${n}=${i.value}`)
     }
+    // Last among the headers, as the merged Cookie line always was.
+    headers.delete('cookie')
     if (cookie.length > 0) headers.set('cookie', [cookie.join('; ')])
     return { kind: 'request', uri, querystring, headers: toRecord(headers) }
   })

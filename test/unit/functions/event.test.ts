@@ -107,6 +107,12 @@ describe('viewerRequestEvent', () => {
       },
     },
     {
+      name: 'headers: an empty list is no line, an empty string is an empty value',
+      input: { headers: { host: 'h', 'x-none': [], 'x-empty': '' } },
+      pick: (e) => e.request.headers,
+      want: { host: { value: 'h' }, 'x-empty': { value: '' } },
+    },
+    {
       name: 'headers: rawHeaders names missing from headers are dropped',
       input: { headers: { host: 'h' }, rawHeaders: ['Host', 'h', 'X-Gone', '1'] },
       pick: (e) => e.request.headers,

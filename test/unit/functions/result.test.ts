@@ -48,6 +48,15 @@ const onResponse = (mutate: Mutate<CfResponse>, event: CfEvent = resEvent) => {
 }
 
 describe('interpretViewerRequestResult: a (modified) request', () => {
+  it('a Cookie header the function added merges with its cookies, last among the headers', () => {
+    const out = onRequest((r) => {
+      r.headers = { cookie: { value: 'z=9' }, ...r.headers, 'x-b': { value: '1' } }
+    })
+    assert.equal(out.kind, 'request')
+    assert.equal(out.headers['cookie'], 'z=9; c=1; c=2; d=3')
+    assert.equal(Object.keys(out.headers).at(-1), 'cookie')
+  })
+
   const rows: readonly { name: string; mutate: Mutate<CfRequest>; want: unknown }[] = [
     {
       name: 'unchanged: the original headers, cookie header rebuilt, query rebuilt',

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { AggregatorRegistry, Counter, Histogram, Registry } from 'prom-client'
+import type { CacheAdmin } from '../../../proxy/cache/admin-types.js'
+import { Metrics } from '../../../proxy/metrics.js'
 import { PlainCounter, PlainHistogram } from '../../../proxy/plain-metrics.js'
 
 const BUCKETS = [0.001, 0.01, 0.1, 1, 10]
@@ -96,5 +98,33 @@ describe('plain-metrics', () => {
     h.series('a', 'viewer-request').observe(NaN)
     h.series('a', 'viewer-request').observe(Infinity)
     assert.match(await ours.metrics(), /x_seconds_count\{function="a",event="viewer-request"\} 4\n/)
+  })
+})
+
+describe('Metrics.functionRun', () => {
+  const errors = (text: string): string[] =>
+    text.split('\n').filter((l) => l.startsWith('edgeproxy_function_errors_total{'))
+  it('shows an error series from its first error on, as prom-client children did', async () => {
+    const stats = { objects: 0, bytes: 0, maxBytes: 1, hits: 0, misses: 0, refreshHits: 0 }
+    const cache = {
+      stats: () => ({ ...stats, evictions: 0, inFlight: 0 }),
+    } as unknown as CacheAdmin
+    const m = new Metrics(cache)
+    m.functionRun('fn', 'viewer-request', 3, undefined)
+    assert.deepEqual(errors(await m.text()), [])
+    m.functionRun('fn', 'viewer-request', 100, 'invalid')
+    m.functionRun('fn', 'viewer-request', 100, 'invalid')
+    assert.deepEqual(errors(await m.text()), [
+      'edgeproxy_function_errors_total{function="fn",event="viewer-request",kind="invalid"} 2',
+    ])
+    const text = await m.text()
+    assert.match(
+      text,
+      /edgeproxy_function_invocations_total\{function="fn",event="viewer-request"\} 3\n/,
+    )
+    assert.match(
+      text,
+      /edgeproxy_function_compute_utilization_bucket\{le="5",function="fn",event="viewer-request"\} 1\n/,
+    )
   })
 })
