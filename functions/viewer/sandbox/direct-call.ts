@@ -113,7 +113,8 @@ export class DirectCaller {
     return this.exactStrings
   }
 
-  /** fn(arg) with `this` undefined; fn must return a string (read as getString reads it). */
+  /** fn(arg) with `this` undefined; fn must return a string (exactly, see `exact`; another
+   * value is converted as getString converts it). */
   call(fn: QuickJSHandle, arg: QuickJSHandle): CallResult {
     const i = this.internals
     if (i === undefined) {
