@@ -2,33 +2,19 @@
 // behavior, status and result type, origin latency, cache size, hit ratio and evictions, and
 // CloudFront Function invocations, errors and compute utilization, Lambda@Edge durations,
 // errors and worker pools, plus process metrics (process-metrics.ts).
-// Per request the cost is one Map lookup per series touched and a few number increments: the
-// request counts are plain numbers handed to prom-client when /metrics is scraped, and the
-// per-call series are plain-metrics.ts's, resolved once.
+// Per request the cost is a few Map lookups and number increments: the request counts are plain
+// numbers handed to prom-client when /metrics is scraped, and the per-call series are
+// plain-metrics.ts's.
 import { Counter, Gauge, Registry } from 'prom-client'
 import type { CacheAdmin } from './cache/admin-types.js'
 import type { EdgeRunner } from '../functions/edge/types.js'
 import type { Exchange } from './pipeline/exchange.js'
-import {
-  PlainCounter,
-  PlainHistogram,
-  type CounterSeries,
-  type HistogramSeries,
-} from './plain-metrics.js'
+import { PlainCounter, PlainHistogram } from './plain-metrics.js'
 import { collectProcessMetrics } from './process-metrics.js'
 
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE
 
 type FunctionEvent = 'viewer-request' | 'viewer-response'
-
-/** A CloudFront Function's series for one event. */
-interface FunctionSeries {
-  readonly calls: CounterSeries
-  readonly utilization: HistogramSeries
-  /** Made at the first error of the kind: prom-client shows no series before its first inc. */
-  execution?: CounterSeries
-  invalid?: CounterSeries
-}
 
 interface RequestCount {
   readonly labels: [behavior: string, status: string, result: string]
@@ -44,15 +30,11 @@ export class Metrics {
    */
   readonly #requestCounts = new Map<string, Map<number, Map<string, RequestCount>>>()
   readonly #origin: PlainHistogram<'origin'>
-  readonly #originSeries = new Map<string, HistogramSeries>()
   readonly #fnCalls: PlainCounter<'function' | 'event'>
   readonly #fnErrors: PlainCounter<'function' | 'event' | 'kind'>
   readonly #fnUtilization: PlainHistogram<'function' | 'event'>
-  /** Function name → its series per event. */
-  readonly #fnSeries = new Map<string, Partial<Record<FunctionEvent, FunctionSeries>>>()
   readonly #lambdaDuration: PlainHistogram<'function' | 'event'>
   readonly #lambdaErrors: PlainCounter<'function' | 'event' | 'kind'>
-  readonly #lambdaSeries = new Map<string, HistogramSeries>()
   #lambdaRunners: () => Iterable<EdgeRunner> = () => []
 
   constructor(cache: CacheAdmin) {
@@ -141,13 +123,7 @@ export class Metrics {
   lambdaRun(name: string, event: string, durationMs: number, failure: string | undefined): void {
     if (failure !== undefined) this.#lambdaErrors.series(name, event, failure).n++
     if (failure === 'invalid') return // counted when the call itself was
-    const key = `${name}\u0000${event}`
-    let h = this.#lambdaSeries.get(key)
-    if (h === undefined) {
-      h = this.#lambdaDuration.series(name, event)
-      this.#lambdaSeries.set(key, h)
-    }
-    h.observe(durationMs / 1000)
+    this.#lambdaDuration.series(name, event).observe(durationMs / 1000)
   }
 
   /** One finished viewer request (called with the access log record). */
@@ -164,13 +140,7 @@ export class Metrics {
     if (count !== undefined) count.n++
     else byResult.set(result, { labels: [behavior, String(status), result], n: 1 })
     if (ex.originMs !== undefined && ex.origin !== undefined) {
-      const id = ex.origin.id
-      let h = this.#originSeries.get(id)
-      if (h === undefined) {
-        h = this.#origin.series(id)
-        this.#originSeries.set(id, h)
-      }
-      h.observe(ex.originMs / 1000)
+      this.#origin.series(ex.origin.id).observe(ex.originMs / 1000)
     }
   }
 
@@ -181,15 +151,10 @@ export class Metrics {
     utilization: number,
     failure: 'execution' | 'invalid' | undefined,
   ): void {
-    let byEvent = this.#fnSeries.get(name)
-    if (byEvent === undefined) this.#fnSeries.set(name, (byEvent = {}))
-    const c = (byEvent[event] ??= {
-      calls: this.#fnCalls.series(name, event),
-      utilization: this.#fnUtilization.series(name, event),
-    })
-    c.calls.n++
-    c.utilization.observe(utilization)
-    if (failure !== undefined) (c[failure] ??= this.#fnErrors.series(name, event, failure)).n++
+    this.#fnCalls.series(name, event).n++
+    this.#fnUtilization.series(name, event).observe(utilization)
+    // An error series appears at its first error, as a prom-client child did.
+    if (failure !== undefined) this.#fnErrors.series(name, event, failure).n++
   }
 
   text(): Promise<string> {

@@ -40,7 +40,10 @@ abstract class Plain<L extends string, S> {
   readonly aggregator = 'sum' as const
   abstract readonly type: 'counter' | 'histogram'
   readonly #labelNames: readonly L[]
-  readonly #series = new Map<string, { labels: Labels<L>; s: S }>()
+  /** Label value → (next label's map … →) series: a lookup builds no key. */
+  readonly #byValue = new Map<string, unknown>()
+  /** The series in the order they were made (prom-client's order too). */
+  readonly #series: { labels: Labels<L>; s: S }[] = []
 
   constructor(spec: Spec<L>) {
     this.name = spec.name
@@ -52,27 +55,37 @@ abstract class Plain<L extends string, S> {
   protected abstract make(): S
   protected abstract zero(s: S): void
 
-  /** The series for these label values (in labelNames order): look it up once, keep it. */
+  /**
+   * The series for these label values (in labelNames order), made at the first call: one Map
+   * lookup per label, so callers on a hot path may call it each time.
+   */
   series(...values: string[]): S {
-    if (values.length !== this.#labelNames.length)
-      throw new Error(`${this.name}: ${String(this.#labelNames.length)} label values expected`)
-    const key = values.join('\u0000')
-    let entry = this.#series.get(key)
-    if (entry === undefined) {
-      const labels = Object.fromEntries(this.#labelNames.map((n, i) => [n, values[i]]))
-      entry = { labels: labels as Labels<L>, s: this.make() }
-      this.#series.set(key, entry)
+    const last = this.#labelNames.length - 1
+    if (values.length !== last + 1)
+      throw new Error(`${this.name}: ${String(last + 1)} label values expected`)
+    let map = this.#byValue
+    for (let i = 0; i < last; i++) {
+      let next = map.get(values[i]!) as Map<string, unknown> | undefined
+      if (next === undefined) map.set(values[i]!, (next = new Map<string, unknown>()))
+      map = next
     }
-    return entry.s
+    let s = map.get(values[last]!) as S | undefined
+    if (s === undefined) {
+      s = this.make()
+      const labels = Object.fromEntries(this.#labelNames.map((n, i) => [n, values[i]]))
+      this.#series.push({ labels: labels as Labels<L>, s })
+      map.set(values[last]!, s)
+    }
+    return s
   }
 
   protected entries(): Iterable<{ labels: Labels<L>; s: S }> {
-    return this.#series.values()
+    return this.#series
   }
 
   /** Registry.resetMetrics(): every series back to zero (callers keep theirs). */
   reset(): void {
-    for (const { s } of this.#series.values()) this.zero(s)
+    for (const { s } of this.#series) this.zero(s)
   }
 }
 
