@@ -102,13 +102,24 @@ export function writePrebuiltHead(
   }
   res.statusCode = status
   res.statusMessage = STATUS_CODES[status] ?? 'unknown'
-  r._header = `${text}age: ${String(age)}\r\nx-cache: ${xCache}\r\nx-amz-cf-id: ${id}\r\n${tail}`
+  r._header = hitHeadText(text, age, xCache, id, tail)
   r._headerSent = false
   return true
 }
 
+/** A hit's whole head: the stored text, its three per-request headers, then `tail`. */
+export function hitHeadText(
+  text: string,
+  age: number,
+  xCache: string,
+  id: string,
+  tail: string,
+): string {
+  return `${text}age: ${String(age)}\r\nx-cache: ${xCache}\r\nx-amz-cf-id: ${id}\r\n${tail}`
+}
+
 /** What node's _storeHeader appends to a keep-alive response with Content-Length. */
-function keepAliveTail(timeoutMs: number, max: number | undefined): string {
+export function keepAliveTail(timeoutMs: number, max: number | undefined): string {
   if (timeoutMs === 0) return 'Connection: keep-alive\r\n\r\n'
   const limit = ~~(max ?? 0) > 0 ? `, max=${String(max)}` : ''
   return `Connection: keep-alive\r\nKeep-Alive: timeout=${String(Math.floor(timeoutMs / 1000))}${limit}\r\n\r\n`

@@ -10,13 +10,16 @@ import {
 } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { readFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
-import type { Duplex } from 'node:stream'
+import type { AddressInfo, Socket } from 'node:net'
+import { Readable, type Duplex } from 'node:stream'
 import { errorPageHtml } from './cloudfront/error-page.js'
+import { installFastFront, type Answer } from './fast-hit/front.js'
+import type { RequestHead } from './fast-hit/parse-head.js'
+import { plainHit, writePlainHit, type PlainHit } from './fast-hit/plain-hit.js'
 import type { CompiledDistribution } from './config/compile.js'
 import type { Deps } from './deps.js'
 import { ERRORS } from './errors.js'
-import type { Exchange } from './pipeline/exchange.js'
+import type { Exchange, ViewerRequest } from './pipeline/exchange.js'
 import { runPipeline, type RunContext } from './pipeline/run.js'
 import { skipDump } from './skip-dump.js'
 
@@ -71,15 +74,46 @@ export async function startEdgeServer(
     inFlight++
     const g = gen
     g.inFlight++
-    const ex = newExchange(g.dist, deps, req, res, scheme, httpsAddr?.port)
+    const viewer = nodeViewer(req, scheme, httpsAddr?.port)
+    if (!viewer.hasBody) skipDump(req)
+    const ex = newExchange(g.dist, deps, viewer, res, deps.clock.nowMs())
     const running = runPipeline(ex, ctx)
     if (running === undefined) finish(ex, g)
     else void running.then(() => finish(ex, g))
+  }
+  /** A plain hit answered on the socket (fast-hit/): synchronous, so never in flight. */
+  const answerFast: Answer = (head, socket, tail) => {
+    if (closing) return false
+    const g = gen
+    const now = deps.clock.nowMs()
+    const sent = { headersSent: false, statusCode: 200 }
+    const viewer = fastViewer(head, socket, httpsAddr?.port)
+    // Never enters the pipeline: the access log and metrics read only these two fields.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+    const ex = newExchange(g.dist, deps, viewer, sent as ServerResponse, now)
+    let hit: PlainHit | undefined
+    try {
+      hit = plainHit(ex, deps, now)
+    } catch (err) {
+      // The pipeline answers it (a 500 if the failure repeats there); never a crash.
+      deps.log.error({ err, reqId: ex.id }, 'fast hit path failure')
+      return false
+    }
+    if (hit === undefined) return false
+    ex.headersAtMs = now
+    ex.bytesSent = writePlainHit(socket, head.method, hit, ex.id, tail)
+    sent.headersSent = true
+    sent.statusCode = hit.status
+    inFlight++
+    g.inFlight++
+    finish(ex, g)
+    return true
   }
 
   const servers: Server[] = []
   const http = createHttpServer({ maxHeaderSize: PARSER_MAX_HEADER_BYTES }, handle('http'))
   servers.push(http)
+  const fast = installFastFront(http, answerFast)
   const httpAddr = await listen(http, options.port, options.host)
   if (options.tls) {
     const https = createHttpsServer(
@@ -103,6 +137,7 @@ export async function startEdgeServer(
     },
     async close(graceMs = 30_000) {
       closing = true
+      fast?.endAll()
       for (const s of servers) {
         s.close()
         s.closeIdleConnections()
@@ -124,49 +159,27 @@ interface Generation {
   retired: (() => void) | undefined
 }
 
+/**
+ * The exchange of one request. `res` is node's response, or for a fast-path hit a record of
+ * the two fields the access log and metrics read once it is written (headersSent, statusCode).
+ */
 function newExchange(
   dist: CompiledDistribution,
   deps: Deps,
-  req: IncomingMessage,
+  viewer: ViewerRequest,
   res: ServerResponse,
-  scheme: 'http' | 'https',
-  httpsPort: number | undefined,
+  nowMs: number,
 ): Exchange {
-  const url = originForm(req.url ?? '/')
-  const q = url.indexOf('?')
-  const path = q === -1 ? url : url.slice(0, q)
-  const query = q === -1 ? '' : url.slice(q + 1)
-  const headers = req.headers
-  const hasBody =
-    headers['transfer-encoding'] !== undefined ||
-    (headers['content-length'] !== undefined && headers['content-length'] !== '0')
-  const ip = req.socket.remoteAddress ?? ''
-  if (!hasBody) skipDump(req)
   return {
     id: deps.newRequestId(),
-    startedAtMs: deps.clock.nowMs(),
+    startedAtMs: nowMs,
     dist,
-    viewer: {
-      method: req.method ?? 'GET',
-      url,
-      path,
-      query,
-      headers,
-      rawHeaders: req.rawHeaders,
-      scheme,
-      httpVersion: req.httpVersion,
-      clientIp: ip.startsWith('::ffff:') ? ip.slice(7) : ip,
-      clientPort: req.socket.remotePort ?? 0,
-      body: req,
-      socket: req.socket,
-      hasBody,
-      httpsPort,
-    },
+    viewer,
     res,
     behavior: dist.defaultBehavior,
-    uri: path,
-    querystring: query,
-    headers,
+    uri: viewer.path,
+    querystring: viewer.query,
+    headers: viewer.headers,
     originOverride: undefined,
     functionUtilization: undefined,
     origin: undefined,
@@ -189,6 +202,71 @@ function newExchange(
     partialBody: undefined,
     viewerCountry: undefined,
   }
+}
+
+function hasBody(headers: IncomingMessage['headers']): boolean {
+  return (
+    headers['transfer-encoding'] !== undefined ||
+    (headers['content-length'] !== undefined && headers['content-length'] !== '0')
+  )
+}
+
+function nodeViewer(
+  req: IncomingMessage,
+  scheme: 'http' | 'https',
+  httpsPort: number | undefined,
+): ViewerRequest {
+  const url = originForm(req.url ?? '/')
+  const q = url.indexOf('?')
+  return {
+    method: req.method ?? 'GET',
+    url,
+    path: q === -1 ? url : url.slice(0, q),
+    query: q === -1 ? '' : url.slice(q + 1),
+    headers: req.headers,
+    rawHeaders: req.rawHeaders,
+    scheme,
+    httpVersion: req.httpVersion,
+    clientIp: plainIp(req.socket.remoteAddress),
+    clientPort: req.socket.remotePort ?? 0,
+    body: req,
+    socket: req.socket,
+    hasBody: hasBody(req.headers),
+    httpsPort,
+  }
+}
+
+/** A body stream for requests that have none (fast-path heads have no body by definition). */
+const NO_BODY = Readable.from([])
+
+function fastViewer(
+  head: RequestHead,
+  socket: Socket,
+  httpsPort: number | undefined,
+): ViewerRequest {
+  const url = head.url
+  const q = url.indexOf('?')
+  return {
+    method: head.method,
+    url,
+    path: q === -1 ? url : url.slice(0, q),
+    query: q === -1 ? '' : url.slice(q + 1),
+    headers: head.headers,
+    rawHeaders: head.rawHeaders,
+    scheme: 'http',
+    httpVersion: '1.1',
+    clientIp: plainIp(socket.remoteAddress),
+    clientPort: socket.remotePort ?? 0,
+    body: NO_BODY,
+    socket,
+    hasBody: false,
+    httpsPort,
+  }
+}
+
+function plainIp(ip: string | undefined): string {
+  if (ip === undefined) return ''
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip
 }
 
 /** Absolute-form targets (`http://host/path`) are reduced to their path and query. */

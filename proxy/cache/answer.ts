@@ -83,7 +83,7 @@ export function answerFromObject(
   }
 }
 
-function hasConditionalOrRange(h: Readonly<Record<string, unknown>>): boolean {
+export function hasConditionalOrRange(h: Readonly<Record<string, unknown>>): boolean {
   return (
     h['range'] !== undefined ||
     h['if-none-match'] !== undefined ||

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { IncomingMessage } from 'node:http'
 import { after, before, describe, it } from 'node:test'
 import type { Edgeproxy } from '../../proxy/main.js'
+import { FAST_HITS } from '../../proxy/fast-hit/front.js'
 import { SKIP_DUMP } from '../../proxy/skip-dump.js'
 import { startOrigin, type TestOrigin } from '../helpers/origin.js'
 import { cachingDistribution, startProxy } from '../helpers/proxy.js'
@@ -79,10 +80,12 @@ describe('bodiless requests are not dumped', () => {
 
   it('with the switch off, node dumps every request as before', async () => {
     SKIP_DUMP.enabled = false
+    FAST_HITS.enabled = false // hits on the fast path have no IncomingMessage to dump
     dumps = 0
     const { responses } = await exchange(port, get('/d/obj').repeat(3), 3)
     assert.equal(responses.length, 3)
     assert.equal(dumps, 3)
     SKIP_DUMP.enabled = true
+    FAST_HITS.enabled = true
   })
 })

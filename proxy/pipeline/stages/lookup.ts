@@ -7,7 +7,7 @@ import { answerFromObject } from '../../cache/answer.js'
 import { refreshInBackground } from '../../cache/refresh.js'
 import type { CachedObject } from '../../cache/store.js'
 import { varyMatches } from '../../cache/vary.js'
-import { ageSeconds, freshnessOf } from '../../cloudfront/freshness.js'
+import { ageSeconds, freshnessOf, type Freshness } from '../../cloudfront/freshness.js'
 import type { Deps } from '../../deps.js'
 import type { Exchange } from '../exchange.js'
 import type { Transition } from '../states.js'
@@ -17,10 +17,14 @@ import { afterStored } from './route.js'
 const TO_ORIGIN: Transition = { to: 'originRequest' }
 
 export function lookup(ex: Exchange, deps: Deps): Transition | Promise<Transition> {
-  const b = ex.behavior
   ex.resultType = 'Miss'
-  if (b.policies.cachingDisabled) return TO_ORIGIN
-  const parts = b.cacheKeyOf({
+  if (ex.behavior.policies.cachingDisabled) return TO_ORIGIN
+  return find(ex, deps, cacheKeyOf(ex), true)
+}
+
+/** The request's cache key (§3.1), computed after the viewer-request function; kept on ex. */
+export function cacheKeyOf(ex: Exchange): string {
+  const parts = ex.behavior.cacheKeyOf({
     method: ex.viewer.method,
     uri: ex.uri,
     querystring: ex.querystring,
@@ -33,7 +37,23 @@ export function lookup(ex: Exchange, deps: Deps): Transition | Promise<Transitio
     viewerCountry: viewerCountryOf(ex),
   })
   ex.cacheKey = parts
-  return find(ex, deps, parts.key, true)
+  return parts.key
+}
+
+/**
+ * The stored object this request is a Hit on now, if any, with no side effects: what lookup
+ * serves before anything else (the fast hit path asks first, then calls serve).
+ */
+export function hitObject(ex: Exchange, deps: Deps, nowMs: number): CachedObject | undefined {
+  if (ex.behavior.policies.cachingDisabled) return undefined
+  const object = deps.cache.get(cacheKeyOf(ex))
+  if (object === undefined || !varyMatches(object, ex.headers)) return undefined
+  return servedAsHit(object, freshnessOf(object, nowMs), nowMs) ? object : undefined
+}
+
+/** Fresh, or stale but still allowed to answer as a hit after an origin failure (§4.4). */
+function servedAsHit(object: CachedObject, state: Freshness, nowMs: number): boolean {
+  return state === 'fresh' || object.staleServedUntilMs > nowMs
 }
 
 function find(
@@ -46,7 +66,7 @@ function find(
   const object = deps.cache.get(key)
   if (object !== undefined && varyMatches(object, ex.headers)) {
     const state = freshnessOf(object, now)
-    if (state === 'fresh' || object.staleServedUntilMs > now) return serve(ex, deps, object, now)
+    if (servedAsHit(object, state, now)) return serve(ex, deps, object, now)
     if (state === 'stale-while-revalidate') {
       refreshInBackground(ex, deps, object)
       return serve(ex, deps, object, now)
@@ -64,7 +84,8 @@ function find(
   return TO_ORIGIN
 }
 
-function serve(ex: Exchange, deps: Deps, object: CachedObject, now: number): Transition {
+/** Answers from `object` as a Hit: counted, with its Age; then where a stored answer goes. */
+export function serve(ex: Exchange, deps: Deps, object: CachedObject, now: number): Transition {
   deps.cache.countHit('hit')
   ex.resultType = 'Hit'
   ex.response = answerFromObject(object, ex.headers, ageSeconds(object, now))

@@ -1,0 +1,213 @@
+// The fast hit path (proxy/fast-hit/): plain hits answered on the socket are byte for byte what
+// the node:http path answers, with the same access line and metrics; every other request hands
+// its connection to node:http in order (pipelined, split heads, bodies, bad heads); shutdown
+// ends the connections still on the fast path.
+import assert from 'node:assert/strict'
+import { ServerResponse } from 'node:http'
+import { connect } from 'node:net'
+import { Writable } from 'node:stream'
+import { after, before, beforeEach, describe, it } from 'node:test'
+import { pino } from 'pino'
+import { FAST_HITS } from '../../proxy/fast-hit/front.js'
+import type { Edgeproxy } from '../../proxy/main.js'
+import { startOrigin, type TestOrigin } from '../helpers/origin.js'
+import { exchange, get } from '../helpers/raw-http.js'
+import { cachingDistribution, startProxy } from '../helpers/proxy.js'
+
+const BODY = 'y'.repeat(700)
+
+/** Head lines with the per-request values blanked. */
+const masked = (head: readonly string[]) =>
+  head.map((l) => l.replace(/^(age|x-amz-cf-id): .*/i, '$1: *'))
+
+describe('fast hit path', () => {
+  let origin: TestOrigin
+  let proxy: Edgeproxy
+  let port: number
+  /** Responses node:http finished (the fast path makes none). */
+  let nodeEnds = 0
+  const lines: Record<string, unknown>[] = []
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- restored as it was, unbound
+  const originalEnd = ServerResponse.prototype.end
+
+  before(async () => {
+    origin = await startOrigin((req, res) => {
+      res.writeHead(200, {
+        'content-type': 'text/plain',
+        'content-length': String(BODY.length),
+        'cache-control': 'max-age=600',
+        etag: '"v1"',
+      })
+      res.end(req.method === 'HEAD' ? undefined : BODY)
+    })
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const l of chunk.toString().split('\n'))
+          if (l !== '') lines.push(JSON.parse(l) as Record<string, unknown>)
+        done()
+      },
+    })
+    proxy = await startProxy(cachingDistribution(origin.port), {
+      logger: pino({ level: 'info' }, sink),
+    })
+    port = Number(new URL(proxy.url).port)
+    ServerResponse.prototype.end = function (this: ServerResponse, ...args: unknown[]) {
+      nodeEnds++
+      return (originalEnd as (...a: unknown[]) => ServerResponse).apply(this, args)
+    } as typeof originalEnd
+    await exchange(port, get('/obj'), 1) // the miss that stores it
+  })
+
+  beforeEach(() => {
+    nodeEnds = 0
+    lines.length = 0
+    FAST_HITS.enabled = true
+  })
+
+  after(async () => {
+    ServerResponse.prototype.end = originalEnd
+    FAST_HITS.enabled = true
+    await proxy.close()
+    await origin.close()
+  })
+
+  const accessLines = () => lines.filter((l) => l['msg'] === 'access')
+
+  it('answers a plain hit itself, with the bytes and access line of the node:http path', async () => {
+    const fast = await exchange(port, get('/obj', 'User-Agent: t/1\r\nReferer: /r\r\n'), 1)
+    assert.equal(nodeEnds, 0, 'node:http answered the hit')
+    FAST_HITS.enabled = false
+    const node = await exchange(port, get('/obj', 'User-Agent: t/1\r\nReferer: /r\r\n'), 1)
+    assert.equal(nodeEnds, 1)
+    assert.deepEqual(masked(fast.responses[0]!.head), masked(node.responses[0]!.head))
+    assert.equal(fast.responses[0]!.body, BODY)
+    assert.ok(fast.responses[0]!.head.includes('x-cache: Hit from cloudfront'))
+    assert.equal(fast.closed, false)
+
+    const [a, b] = accessLines()
+    assert.ok(a && b)
+    const perRequest = ['time', 'date', 'x-edge-request-id', 'c-port', 'reqId']
+    perRequest.push('time-taken', 'time-to-first-byte')
+    const same = (l: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(l).filter(([k]) => !perRequest.includes(k)))
+    assert.deepEqual(same(a), same(b))
+    assert.equal(a['x-edge-result-type'], 'Hit')
+    assert.equal(a['sc-status'], 200)
+    assert.equal(a['cs(User-Agent)'], 't/1')
+    assert.equal(a['cs(Referer)'], '/r')
+    assert.ok(Number(a['sc-bytes']) > BODY.length)
+    assert.ok(Number(a['cs-bytes']) > 0)
+  })
+
+  it('counts a fast hit in the request metrics and the cache hit counter', async () => {
+    const sample = async () => {
+      const text = await (await fetch(`${proxy.adminUrl}/metrics`)).text()
+      const line = text
+        .split('\n')
+        .find((l) =>
+          l.startsWith('edgeproxy_requests_total{behavior="*",status="200",result="Hit"}'),
+        )
+      return Number(line?.split(' ')[1] ?? 0)
+    }
+    const before = await sample()
+    nodeEnds = 0 // the admin listener's answer
+    await exchange(port, get('/obj') + get('/obj'), 2)
+    assert.equal(nodeEnds, 0)
+    assert.equal((await sample()) - before, 2)
+  })
+
+  it('hands a pipelined range request, and the rest of its connection, to node in order', async () => {
+    const { responses, closed } = await exchange(
+      port,
+      get('/obj') + get('/obj', 'Range: bytes=0-9\r\n') + get('/obj') + get('/obj'),
+      4,
+    )
+    assert.deepEqual(
+      responses.map((r) => r.head[0]),
+      ['HTTP/1.1 200 OK', 'HTTP/1.1 206 Partial Content', 'HTTP/1.1 200 OK', 'HTTP/1.1 200 OK'],
+    )
+    assert.equal(responses[1]!.body, BODY.slice(0, 10))
+    assert.equal(responses[3]!.body, BODY)
+    assert.equal(nodeEnds, 3, 'the range request and both after it went to node')
+    assert.equal(closed, false)
+    const ids = accessLines().map((l) => l['x-edge-request-id'])
+    assert.equal(new Set(ids).size, 4)
+  })
+
+  it('serves HEAD hits without a body, framed for the next request', async () => {
+    const { responses } = await exchange(
+      port,
+      'HEAD /obj HTTP/1.1\r\nHost: edge.test\r\n\r\n' + get('/obj'),
+      2,
+    )
+    assert.ok(responses[0]!.head.includes(`content-length: ${String(BODY.length)}`))
+    assert.equal(responses[0]!.body, '')
+    assert.equal(responses[1]!.body, BODY)
+    assert.equal(nodeEnds, 0)
+  })
+
+  it('hands a head split across packets to node, which answers it', async () => {
+    const text = get('/obj')
+    const answer = await rawRoundTrip(port, [text.slice(0, 9), text.slice(9)])
+    assert.match(answer, /^HTTP\/1\.1 200 OK\r\n/)
+    assert.match(answer, /x-cache: Hit from cloudfront/)
+    assert.equal(nodeEnds, 1)
+  })
+
+  it('hands a request with a body to node after fast hits on the same connection', async () => {
+    const post = 'POST /obj HTTP/1.1\r\nHost: edge.test\r\nContent-Length: 3\r\n\r\nabc'
+    const { responses } = await exchange(port, get('/obj') + post + get('/obj'), 3)
+    assert.equal(responses[0]!.head[0], 'HTTP/1.1 200 OK')
+    assert.equal(responses[1]!.head[0], 'HTTP/1.1 403 Forbidden', 'POST is not allowed here')
+    assert.equal(responses[2]!.body, BODY)
+    assert.equal(nodeEnds, 2)
+  })
+
+  it('leaves a malformed head to node, which refuses it', async () => {
+    const answer = await rawRoundTrip(port, ['GET /obj HTTP/1.1\r\nBad Name: x\r\n\r\n'])
+    assert.match(answer, /^HTTP\/1\.1 400 Bad Request\r\n/)
+  })
+
+  it('ends the connections still on the fast path at shutdown', async () => {
+    const own = await startProxy(cachingDistribution(origin.port))
+    const ownPort = Number(new URL(own.url).port)
+    await exchange(ownPort, get('/obj'), 1) // stores it
+    const socket = connect(ownPort, '127.0.0.1')
+    const ended = new Promise<string>((resolve) => {
+      let got = ''
+      socket.on('data', (c: Buffer) => (got += c.toString('latin1')))
+      socket.on('end', () => resolve(got))
+    })
+    socket.write(get('/obj'))
+    await new Promise((r) => setTimeout(r, 50))
+    const started = Date.now()
+    await own.close()
+    const got = await ended
+    socket.destroy()
+    assert.match(got, /x-cache: Hit from cloudfront/)
+    assert.ok(Date.now() - started < 2000, 'close waited on an idle fast connection')
+  })
+})
+
+/** Writes `parts` with a pause between them and returns what came back within 300 ms. */
+function rawRoundTrip(port: number, parts: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1')
+    let got = ''
+    socket.on('data', (c: Buffer) => (got += c.toString('latin1')))
+    socket.on('error', reject)
+    let i = 0
+    const next = () => {
+      if (i < parts.length) {
+        socket.write(parts[i++]!)
+        setTimeout(next, 30)
+      } else {
+        setTimeout(() => {
+          socket.destroy()
+          resolve(got)
+        }, 300)
+      }
+    }
+    next()
+  })
+}
