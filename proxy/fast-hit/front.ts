@@ -5,7 +5,7 @@
 // The first request that is anything else hands the connection, with that request's bytes
 // and any after it, to node:http's own connection listener for the rest of its life.
 // Idle connections close after the server's keepAliveTimeout (headersTimeout before the
-// first request), as node's do. Switch: FAST_HITS.enabled, or EDGEPROXY_FAST_HITS=0.
+// first request), as node's do; never while a response is still being written. Switch: FAST_HITS.enabled, or EDGEPROXY_FAST_HITS=0.
 import type { Server } from 'node:http'
 import type { Socket } from 'node:net'
 import { keepAliveTail } from '../prebuilt-head.js'
@@ -38,6 +38,7 @@ export function installFastFront(server: Server, answer: Answer): FastFront | un
   const nodeListener = listeners[0] as Listener
   server.removeListener('connection', nodeListener)
   const open = new Set<Socket>()
+  const state = { ending: false }
   server.on('connection', (socket: Socket) => {
     const limited = server.maxRequestsPerSocket !== null && server.maxRequestsPerSocket > 0
     if (!FAST_HITS.enabled || limited) {
@@ -45,14 +46,17 @@ export function installFastFront(server: Server, answer: Answer): FastFront | un
       return
     }
     open.add(socket)
-    serveFast(server, socket, answer, (rest) => {
+    serveFast(server, socket, answer, state, (rest) => {
       open.delete(socket)
       if (rest !== undefined) handOver(server, nodeListener, socket, rest)
     })
   })
   return {
     endAll() {
-      for (const socket of open) socket.end()
+      // As node's closeIdleConnections, once what was written has gone: a request that
+      // crosses the FIN is dropped, not handed to a server that is closing.
+      state.ending = true
+      for (const socket of open) socket.end(() => socket.destroy())
       open.clear()
     },
   }
@@ -62,12 +66,16 @@ function serveFast(
   server: Server,
   socket: Socket,
   answer: Answer,
+  front: { readonly ending: boolean },
   /** Called once: with the unanswered bytes at a hand-over, undefined when it closed. */
   leave: (rest: Buffer | undefined) => void,
 ): void {
   const tail = keepAliveTail(server.keepAliveTimeout, undefined)
+  // node 20.20 closes an idle keep-alive connection a second after the advertised timeout.
+  const keepAliveMs = server.keepAliveTimeout === 0 ? 0 : server.keepAliveTimeout + 1000
   let idleArmed = false
   const onData = (chunk: Buffer) => {
+    if (front.ending) return
     let at = 0
     while (at < chunk.length) {
       const head = parseHead(chunk, at)
@@ -80,7 +88,7 @@ function serveFast(
     }
     if (!idleArmed) {
       idleArmed = true
-      socket.setTimeout(server.keepAliveTimeout)
+      socket.setTimeout(keepAliveMs)
     }
     // A client that sends faster than it reads: read no more until it has caught up.
     if (socket.writableNeedDrain) {
@@ -89,7 +97,12 @@ function serveFast(
     }
   }
   const onEnd = () => socket.end()
-  const onTimeout = () => socket.destroy()
+  // Not idle while a response is still going out to a slow reader.
+  const onTimeout = () => {
+    if (socket.writableLength > 0)
+      socket.setTimeout(idleArmed ? keepAliveMs : server.headersTimeout)
+    else socket.destroy()
+  }
   const onError = () => socket.destroy()
   const onClose = () => leave(undefined)
   const detach = () => {

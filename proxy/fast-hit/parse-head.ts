@@ -1,8 +1,9 @@
 // The request heads the fast hit path reads itself (design.md §1 principle 6; spec §0 step 1):
 // a conservative subset of HTTP/1.1 that node's parser (llhttp) reads the same way — GET or
-// HEAD, an origin-form target of URI characters, HTTP/1.1, `name: value` lines of printable
-// ASCII, each name once, and nothing that changes how the connection or a body is framed
-// (Content-Length, Transfer-Encoding, Upgrade, Expect, a Connection other than keep-alive).
+// HEAD, an origin-form target of URI characters, HTTP/1.1, a Host, at most 100 `name: value`
+// lines of printable ASCII, each name once, and nothing that changes how the connection or a
+// body is framed (Content-Length, Transfer-Encoding, Upgrade, Expect, a Connection or
+// Proxy-Connection other than keep-alive).
 // Anything else is not refused here: the connection goes to node:http, which decides.
 // The result has node's shapes: `rawHeaders` as sent (values trimmed), `headers` by
 // lower-case name, so the pipeline's policy code reads either the same way.
@@ -25,8 +26,18 @@ const TARGET = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*$/
 /** RFC 9110 token characters. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
-/** Names whose presence changes framing or the connection: node decides those requests. */
-const FRAMING = new Set(['content-length', 'transfer-encoding', 'upgrade', 'expect'])
+/** Names whose presence changes framing or the connection (llhttp reads Proxy-Connection as
+ * Connection), or that node shapes as a list (a request Set-Cookie): node decides those. */
+const NODE_DECIDES = new Set([
+  'content-length',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+  'proxy-connection',
+  'set-cookie',
+])
+/** Far below node's maxHeadersCount (2000), past which node drops headers. */
+const MAX_HEADERS = 100
 
 /**
  * The head starting at `start` when the whole head is in `chunk` and is one this module
@@ -56,13 +67,15 @@ export function parseHead(chunk: Buffer, start: number): RequestHead | undefined
     if (!TOKEN.test(name)) return undefined
     const lower = name.toLowerCase()
     // A repeated name (node merges or drops those) or one of Object.prototype's.
-    if (lower in headers || FRAMING.has(lower)) return undefined
+    if (lower in headers || NODE_DECIDES.has(lower)) return undefined
     const value = text.slice(colon + 1, lineEnd).trim()
     if (lower === 'connection' && value.toLowerCase() !== 'keep-alive') return undefined
     rawHeaders.push(name, value)
     headers[lower] = value
     at = lineEnd + 2
   }
+  // node answers a request without Host 400 (its requireHostHeader, on by default).
+  if (headers['host'] === undefined || rawHeaders.length > 2 * MAX_HEADERS) return undefined
   return { method, url, rawHeaders, headers, next: end + 4 }
 }
 

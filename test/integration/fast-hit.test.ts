@@ -168,6 +168,18 @@ describe('fast hit path', () => {
     assert.match(answer, /^HTTP\/1\.1 400 Bad Request\r\n/)
   })
 
+  it('leaves a request without Host to node, which refuses it', async () => {
+    const answer = await rawRoundTrip(port, ['GET /obj HTTP/1.1\r\n\r\n'])
+    assert.match(answer, /^HTTP\/1\.1 400 Bad Request\r\n/)
+  })
+
+  it('leaves Proxy-Connection: close to node, which closes the connection', async () => {
+    const r = await exchange(port, get('/obj', 'Proxy-Connection: close\r\n'), 1)
+    assert.equal(r.responses[0]!.body, BODY)
+    assert.equal(r.closed, true)
+    assert.equal(nodeEnds, 1)
+  })
+
   it('ends the connections still on the fast path at shutdown', async () => {
     const own = await startProxy(cachingDistribution(origin.port))
     const ownPort = Number(new URL(own.url).port)
