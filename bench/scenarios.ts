@@ -5,11 +5,18 @@ import { signedHitPath } from './signing.js'
 
 /**
  * Which child process a scenario sends its load to: the bare baseline, the same server under
- * node:cluster, the naive undici proxy, the edgeproxy started once plain and once with
- * `--workers 2`, or Varnish in front of the same origin (bench/servers.ts).
+ * node:cluster, the naive undici proxy, the edgeproxy started plain, with `--workers 2` and
+ * with the fast hit path off (EDGEPROXY_FAST_HITS=0), or Varnish in front of the same origin
+ * (bench/servers.ts).
  */
 export type Target =
-  'baseline' | 'cluster-baseline' | 'naive-proxy' | 'proxy' | 'proxy-workers' | 'varnish'
+  | 'baseline'
+  | 'cluster-baseline'
+  | 'naive-proxy'
+  | 'proxy'
+  | 'proxy-workers'
+  | 'proxy-node'
+  | 'varnish'
 
 export interface Scenario {
   /** Unique name, used by `--only` and in the report. */
@@ -63,6 +70,12 @@ export const scenarios: readonly Scenario[] = [
     target: 'proxy',
     path: '/hit',
     note: 'proxy, CachingOptimized: a cache hit (the probe column shows X-Cache)',
+  },
+  {
+    name: 'proxy-hit-node',
+    target: 'proxy-node',
+    path: '/hit',
+    note: 'the same hit on a proxy started with EDGEPROXY_FAST_HITS=0: through node:http and the whole pipeline',
   },
   {
     name: 'proxy-hit-signed',

@@ -104,8 +104,13 @@ export function removeServerFiles(): void {
   for (const dir of varnishDirs.splice(0)) rmSync(dir, { recursive: true, force: true })
 }
 
-async function startServer(name: string, argv: string[], port: number): Promise<Server> {
-  const env = { ...process.env, LOG_LEVEL: 'warn' }
+async function startServer(
+  name: string,
+  argv: string[],
+  port: number,
+  extraEnv: Readonly<Record<string, string>> = {},
+): Promise<Server> {
+  const env = { ...process.env, LOG_LEVEL: 'warn', ...extraEnv }
   const child = procs.spawnChild(name, argv, { cwd: repoRoot, env })
   const base = `http://${HOST}:${port}`
   await procs.waitForHttp(child, `${base}/`)
@@ -113,15 +118,18 @@ async function startServer(name: string, argv: string[], port: number): Promise<
 }
 
 export async function startServers(targets: ReadonlySet<Target>): Promise<Map<Target, Server>> {
-  const ports = await procs.freePorts(9)
+  const ports = await procs.freePorts(11)
   const port = (): number => ports.shift() ?? 0
   const [originPort, baselinePort, clusterPort, naivePort] = [port(), port(), port(), port()]
   const [proxyPort, adminPort, workersPort, workersAdminPort] = [port(), port(), port(), port()]
-  const varnishPort = port()
+  const [varnishPort, nodePort, nodeAdminPort] = [port(), port(), port()]
   // Resolve the proxy commands first, so a missing CLI fails before anything is spawned.
   const proxy = targets.has('proxy') ? proxyArgv(proxyPort, adminPort, originPort) : null
   const proxyWorkers = targets.has('proxy-workers')
     ? proxyArgv(workersPort, workersAdminPort, originPort, PROXY_WORKERS)
+    : null
+  const proxyNode = targets.has('proxy-node')
+    ? proxyArgv(nodePort, nodeAdminPort, originPort)
     : null
   const fixed = (file: string): string => join(outRoot, 'bench', file)
   const servers = new Map<Target, Server>()
@@ -133,7 +141,7 @@ export async function startServers(targets: ReadonlySet<Target>): Promise<Map<Ta
     const argv = [process.execPath, fixed('cluster-baseline.js'), '--port', String(clusterPort)]
     servers.set('cluster-baseline', await startServer('cluster-baseline', argv, clusterPort))
   }
-  const needsOrigin = ['proxy', 'proxy-workers', 'naive-proxy', 'varnish'] as const
+  const needsOrigin = ['proxy', 'proxy-workers', 'proxy-node', 'naive-proxy', 'varnish'] as const
   if (needsOrigin.some((t) => targets.has(t))) {
     await startServer(
       'origin',
@@ -154,6 +162,11 @@ export async function startServers(targets: ReadonlySet<Target>): Promise<Map<Ta
   if (proxyWorkers !== null) {
     process.stderr.write(`proxy-workers: ${proxyWorkers.join(' ')}\n`)
     servers.set('proxy-workers', await startServer('proxy-workers', proxyWorkers, workersPort))
+  }
+  if (proxyNode !== null) {
+    process.stderr.write(`proxy-node: EDGEPROXY_FAST_HITS=0 ${proxyNode.join(' ')}\n`)
+    const env = { EDGEPROXY_FAST_HITS: '0' }
+    servers.set('proxy-node', await startServer('proxy-node', proxyNode, nodePort, env))
   }
   if (targets.has('varnish')) {
     const dir = mkdtempSync(join(tmpdir(), 'edgeproxy-bench-varnish-'))

@@ -3,7 +3,9 @@
 // 2-worker node:cluster baseline, RSS flatness over the --rss-watch run, the proxy's RSS over
 // the rounds of the suite, (issue #7) the signed-URL hit vs the plain hit, (issue #5) the hit
 // with a viewer-request function vs the plain hit, and the hit vs Varnish's: with both on one
-// core, and unpinned on the whole box as perf-baseline.md measured Varnish. Pure.
+// core, and unpinned on the whole box as perf-baseline.md measured Varnish. Then two of ours:
+// the fast hit path against the same hit through node:http, and the function hit against that
+// node:http hit (both go through node, so the ratio is the function's own cost). Pure.
 import type { Target } from './scenarios.js'
 
 export interface TargetCheck {
@@ -90,6 +92,8 @@ export const SIGNED_MIN = 0.7
 export const FUNCTION_MIN = 0.8
 /** Issue #8: "ahead of Varnish's hit throughput on the same core". */
 export const VARNISH_MIN = 1
+/** The fast hit path is never slower than the same hit through node:http. */
+export const FAST_PATH_MIN = 1
 /** RSS counts as flat when the last sample is at most 5% above the first after warm-up. */
 export const RSS_GROWTH_MAX = 1.05
 /**
@@ -186,6 +190,8 @@ export function computeTargets(
   const miss = ratio(m('proxy-miss'), m('naive-proxy'))
   const signed = ratio(m('proxy-hit-signed'), m('proxy-hit'))
   const fn = ratio(m('proxy-hit-fn'), m('proxy-hit'))
+  const fnCost = ratio(m('proxy-hit-fn'), m('proxy-hit-node'))
+  const fast = ratio(m('proxy-hit'), m('proxy-hit-node'))
   const varnish = ratio(m('proxy-hit-1core'), m('varnish-hit-1core'))
   const varnishBox = ratio(m('proxy-hit'), m('varnish-hit'))
   const workers = ratio(
@@ -248,6 +254,14 @@ export function computeTargets(
     {
       ...check('Varnish, whole box', 'proxy-hit / varnish-hit', '>=', VARNISH_MIN, varnishBox),
       ...spread('proxy-hit', 'varnish-hit'),
+    },
+    {
+      ...check('fast hit path', 'proxy-hit / proxy-hit-node', '>=', FAST_PATH_MIN, fast),
+      ...spread('proxy-hit', 'proxy-hit-node'),
+    },
+    {
+      ...check('function cost', 'proxy-hit-fn / proxy-hit-node', '>=', FUNCTION_MIN, fnCost),
+      ...spread('proxy-hit-fn', 'proxy-hit-node'),
     },
   ]
 }

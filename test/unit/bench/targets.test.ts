@@ -94,6 +94,8 @@ describe('bench targets', () => {
           'function hit',
           'Varnish, one core',
           'Varnish, whole box',
+          'fast hit path',
+          'function cost',
         ],
       )
       expected.forEach((e, i) => {
@@ -179,6 +181,31 @@ describe('bench targets', () => {
       'Varnish, whole box',
       'the unpinned hit at 0.9 of unpinned Varnish misses',
       { 'proxy-hit': 29_700, 'varnish-hit': 33_000 },
+      false,
+    ],
+    [
+      'fast hit path',
+      'a fast hit above the node:http hit meets it',
+      { 'proxy-hit': 36_000, 'proxy-hit-node': 30_000 },
+      true,
+    ],
+    [
+      'fast hit path',
+      'a fast hit below the node:http hit misses',
+      { 'proxy-hit': 29_000, 'proxy-hit-node': 30_000 },
+      false,
+    ],
+    ['fast hit path', 'no node:http row: not measured', { 'proxy-hit': 30_000 }, null],
+    [
+      'function cost',
+      'a function hit at 0.8 of the node:http hit meets it',
+      { 'proxy-hit-node': 30_000, 'proxy-hit-fn': 24_000, 'proxy-hit': 40_000 },
+      true,
+    ],
+    [
+      'function cost',
+      'a function hit at 0.7 of the node:http hit misses',
+      { 'proxy-hit-node': 30_000, 'proxy-hit-fn': 21_000 },
       false,
     ],
     [
