@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import { TLSSocket } from 'node:tls'
-import { pino, type Logger } from 'pino'
+import { pino, type DestinationStream, type Logger } from 'pino'
 import {
   dateAndTime,
   formatW3cLine,
@@ -17,10 +17,21 @@ import {
 } from './cloudfront/access-log.js'
 import type { AccessLogConfig } from './config/types.js'
 import type { Exchange } from './pipeline/exchange.js'
+import { accessLine } from './access-line.js'
 
-export function createLogger(level = process.env['LOG_LEVEL'] ?? 'info'): Logger {
-  const dest = pino.destination({ dest: 1, sync: false, minLength: 4096 })
-  return pino({ level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, dest)
+/** The destination of each logger createLogger made: access lines are written to it as text. */
+const ownDestinations = new WeakMap<Logger, DestinationStream>()
+
+export function createLogger(
+  level = process.env['LOG_LEVEL'] ?? 'info',
+  dest: DestinationStream = pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+): Logger {
+  const log = pino(
+    { level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
+    dest,
+  )
+  ownDestinations.set(log, dest)
+  return log
 }
 
 export interface AccessLog {
@@ -40,11 +51,21 @@ export function createAccessLog(log: Logger, file: AccessLogConfig | undefined):
   // A new (or empty) file starts with the two W3C header lines; an existing one is appended to.
   if (w3c !== undefined && file !== undefined && isEmpty(file.file)) w3c.write(w3cHeader())
   const cookies = file?.includeCookies ?? false
+  // Our own logger's lines are built as text (access-line.ts); any other logger gets pino's.
+  const own = toPino ? ownDestinations.get(log) : undefined
   return {
     record(ex, nowMs) {
       if (!toPino && w3c === undefined) return
       const rec = accessRecord(ex, nowMs, cookies)
-      if (toPino) {
+      if (own !== undefined && ex.failedOver === undefined) {
+        const extra = {
+          reqId: ex.id,
+          behavior: ex.behavior.id,
+          origin: ex.origin?.id,
+          originMs: ex.originMs,
+        }
+        own.write(accessLine(rec, extra, process.pid, Date.now()))
+      } else if (toPino) {
         log.info(
           {
             ...rec,

@@ -1,7 +1,9 @@
 // The viewer-facing listeners (design.md §1): node:http (and node:https when Server.Tls is
 // set) turn each request into an Exchange pinned to the current compiled distribution and
-// run the pipeline. No CloudFront policy lives here. Also: 413 for heads too large for the
-// parser (§11.9), and a graceful drain on close().
+// run the pipeline; in front of the HTTP listener the fast hit path (fast-hit/) answers plain
+// hits on the socket and hands every other request's connection to node:http. No CloudFront
+// policy lives here. Also: 413 for heads too large for the parser (§11.9), and a graceful
+// drain on close().
 import {
   createServer as createHttpServer,
   type IncomingMessage,

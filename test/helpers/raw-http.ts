@@ -48,3 +48,7 @@ export function exchange(
 
 export const get = (path: string, extra = '') =>
   `GET ${path} HTTP/1.1\r\nHost: edge.test\r\n${extra}\r\n`
+
+/** Head lines with the per-request values (Age, X-Amz-Cf-Id) blanked, to compare two heads. */
+export const masked = (head: readonly string[]) =>
+  head.map((l) => l.replace(/^(age|x-amz-cf-id): .*/i, '$1: *'))

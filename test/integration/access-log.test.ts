@@ -10,6 +10,7 @@ import { pino } from 'pino'
 import { request } from 'undici'
 import { W3C_FIELDS } from '../../proxy/cloudfront/access-log.js'
 import { ConfigError } from '../../proxy/errors.js'
+import { createLogger } from '../../proxy/log.js'
 import type { Edgeproxy } from '../../proxy/main.js'
 import { startOrigin, type TestOrigin } from '../helpers/origin.js'
 import { behavior, customOrigin, startProxy } from '../helpers/proxy.js'
@@ -183,6 +184,46 @@ describe('access logs (spec §11.8)', () => {
     assert.equal(line['behavior'], '*')
     assert.equal(line['origin'], 'app')
     assert.equal(typeof line['x-edge-request-id'], 'string')
+  })
+
+  it('writes the same access line as text through its own logger (createLogger)', async () => {
+    const capture = () => {
+      const lines: Record<string, unknown>[] = []
+      const sink = new Writable({
+        write(chunk: Buffer, _enc, done) {
+          for (const l of chunk.toString().split('\n'))
+            if (l !== '') lines.push(JSON.parse(l) as Record<string, unknown>)
+          done()
+        },
+      })
+      return { lines, sink }
+    }
+    const own = capture()
+    const plain = capture()
+    for (const [logger, out] of [
+      [createLogger('info', own.sink), own],
+      [pino({ level: 'info', base: { pid: process.pid } }, plain.sink), plain],
+    ] as const) {
+      const proxy = await startProxy(config(origin), { logger })
+      await get(`${proxy.url}/own.txt?q=1`, { 'user-agent': 'a "quoted" agent' })
+      await get(`${proxy.url}/own.txt?q=1`, { 'user-agent': 'a "quoted" agent' })
+      await proxy.close()
+      assert.equal(out.lines.filter((l) => l['msg'] === 'access').length, 2)
+    }
+    // Values that differ between the two proxies or two requests; the keys and their order don't.
+    const perRun = ['time', 'x-edge-request-id', 'reqId', 'c-port', 'time-taken', 'date']
+    perRun.push('time-to-first-byte', 'cs(Host)', 'x-host-header', 'originMs')
+    const shape = (l: Record<string, unknown>) =>
+      Object.entries(l).map(([k, v]) => [k, perRun.includes(k) ? typeof v : v])
+    const mine = own.lines.filter((l) => l['msg'] === 'access')
+    const theirs = plain.lines.filter((l) => l['msg'] === 'access')
+    assert.deepEqual(mine.map(shape), theirs.map(shape))
+    assert.deepEqual(
+      mine.map((l) => l['x-edge-result-type']),
+      ['Miss', 'Hit'],
+    )
+    assert.equal(mine[0]!['cs(User-Agent)'], 'a "quoted" agent')
+    assert.match(String(mine[0]!['time']), /^\d\d:\d\d:\d\d$/) // the record's, after pino's
   })
 
   it('rejects a folder as the log file', async () => {

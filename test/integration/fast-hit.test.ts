@@ -11,14 +11,10 @@ import { pino } from 'pino'
 import { FAST_HITS } from '../../proxy/fast-hit/front.js'
 import type { Edgeproxy } from '../../proxy/main.js'
 import { startOrigin, type TestOrigin } from '../helpers/origin.js'
-import { exchange, get } from '../helpers/raw-http.js'
+import { exchange, get, masked } from '../helpers/raw-http.js'
 import { cachingDistribution, startProxy } from '../helpers/proxy.js'
 
 const BODY = 'y'.repeat(700)
-
-/** Head lines with the per-request values blanked. */
-const masked = (head: readonly string[]) =>
-  head.map((l) => l.replace(/^(age|x-amz-cf-id): .*/i, '$1: *'))
 
 describe('fast hit path', () => {
   let origin: TestOrigin

@@ -7,14 +7,10 @@ import { after, before, describe, it } from 'node:test'
 import type { Edgeproxy } from '../../proxy/main.js'
 import { PREBUILT_HEADS } from '../../proxy/prebuilt-head.js'
 import { startOrigin, type TestOrigin } from '../helpers/origin.js'
-import { exchange, get } from '../helpers/raw-http.js'
+import { exchange, get, masked } from '../helpers/raw-http.js'
 import { cachingDistribution, startProxy } from '../helpers/proxy.js'
 
 const BODY = 'x'.repeat(300)
-
-/** Head lines with the per-request values blanked. */
-const masked = (head: readonly string[]) =>
-  head.map((l) => l.replace(/^(age|x-amz-cf-id): .*/i, '$1: *'))
 
 describe('prebuilt hit heads', () => {
   let origin: TestOrigin

@@ -1,0 +1,81 @@
+// The hand-built access line (proxy/access-line.ts) against pino's own line for the same
+// record, logged through a pino configured as createLogger configures it: the same text but
+// for the time, table-driven over the value shapes a record holds.
+import assert from 'node:assert/strict'
+import { Writable } from 'node:stream'
+import { describe, it } from 'node:test'
+import { pino } from 'pino'
+import { accessLine, type AccessExtra } from '../../proxy/access-line.js'
+import { W3C_FIELDS, type AccessRecord } from '../../proxy/cloudfront/access-log.js'
+
+/** A record with every field undefined but those given, in CloudFront's field order. */
+function record(values: Partial<Record<string, string | number>>): AccessRecord {
+  const r: Record<string, string | number | undefined> = {}
+  for (const f of W3C_FIELDS) r[f] = values[f]
+  return r as AccessRecord
+}
+
+const HIT = record({
+  date: '2026-11-24',
+  time: '20:04:44',
+  'x-edge-location': 'LOCAL1-C1',
+  'sc-bytes': 1095,
+  'c-ip': '127.0.0.1',
+  'cs-method': 'GET',
+  'cs-uri-stem': '/obj',
+  'sc-status': 200,
+  'cs-uri-query': '',
+  'x-edge-result-type': 'Hit',
+  'c-port': 51234,
+  'time-taken': '0.001',
+  'sc-content-len': '1024',
+})
+const EXTRA: AccessExtra = { reqId: 'id1', behavior: '*', origin: undefined, originMs: undefined }
+
+const ROWS: ReadonlyArray<readonly [string, AccessRecord, AccessExtra]> = [
+  ['a plain hit, undefined fields left out', HIT, EXTRA],
+  ['a miss with its origin and origin time', HIT, { ...EXTRA, origin: 'app', originMs: 12.5 }],
+  ['a status not sent', record({ 'sc-status': '000', 'cs-method': 'GET' }), EXTRA],
+  [
+    'quotes, backslashes and control characters',
+    record({ 'cs(User-Agent)': 'a "b" \\c\td\u0001e', 'cs(Referer)': 'x\ny' }),
+    EXTRA,
+  ],
+  ['non-ASCII text', record({ 'cs(User-Agent)': 'café ☕ 😀', 'cs-uri-query': 'q=ü' }), EXTRA],
+  ['a long string with quotes', record({ 'cs(Cookie)': `${'a"'.repeat(80)}\u007f` }), EXTRA],
+  ['numbers that are not finite', record({ 'sc-bytes': NaN, 'cs-bytes': Infinity }), EXTRA],
+  ['negative and fractional numbers', record({ 'sc-bytes': -1, 'c-port': 0.5 }), EXTRA],
+  ['a behavior with JSON specials', HIT, { ...EXTRA, behavior: '/a/"*"\\' }],
+]
+
+function pinoLine(rec: AccessRecord, extra: AccessExtra): string {
+  let out = ''
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      out += chunk.toString()
+      done()
+    },
+  })
+  const log = pino(
+    { level: 'info', base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
+    sink,
+  )
+  log.info({ ...rec, ...extra }, 'access')
+  return out
+}
+
+const TIME = /"time":"[^"]*"/
+
+describe('accessLine', () => {
+  for (const [name, rec, extra] of ROWS) {
+    it(`writes pino's line: ${name}`, async () => {
+      const mine = accessLine(rec, extra, process.pid, Date.parse('2026-11-24T20:04:44.123Z'))
+      const theirs = pinoLine(rec, extra)
+      await new Promise((r) => setImmediate(r))
+      assert.equal(mine.replace(TIME, '"time":*'), theirs.replace(TIME, '"time":*'))
+      assert.match(mine, /"time":"2026-11-24T20:04:44\.123Z"/)
+      assert.ok(mine.endsWith('}\n'))
+      JSON.parse(mine)
+    })
+  }
+})
