@@ -4,7 +4,6 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
 import { pino } from 'pino'
 import { request } from 'undici'
@@ -12,6 +11,7 @@ import { W3C_FIELDS } from '../../proxy/cloudfront/access-log.js'
 import { ConfigError } from '../../proxy/errors.js'
 import { createLogger } from '../../proxy/log.js'
 import type { Edgeproxy } from '../../proxy/main.js'
+import { captureLines } from '../helpers/log-lines.js'
 import { startOrigin, type TestOrigin } from '../helpers/origin.js'
 import { behavior, customOrigin, startProxy } from '../helpers/proxy.js'
 
@@ -163,14 +163,7 @@ describe('access logs (spec §11.8)', () => {
   })
 
   it('puts the same fields on the pino access line', async () => {
-    const lines: Record<string, unknown>[] = []
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        for (const l of chunk.toString().split('\n'))
-          if (l !== '') lines.push(JSON.parse(l) as Record<string, unknown>)
-        done()
-      },
-    })
+    const { lines, sink } = captureLines()
     const proxy = await startProxy(config(origin), { logger: pino({ level: 'info' }, sink) })
     await get(`${proxy.url}/b.txt?x=1`)
     await proxy.close()
@@ -187,19 +180,8 @@ describe('access logs (spec §11.8)', () => {
   })
 
   it('writes the same access line as text through its own logger (createLogger)', async () => {
-    const capture = () => {
-      const lines: Record<string, unknown>[] = []
-      const sink = new Writable({
-        write(chunk: Buffer, _enc, done) {
-          for (const l of chunk.toString().split('\n'))
-            if (l !== '') lines.push(JSON.parse(l) as Record<string, unknown>)
-          done()
-        },
-      })
-      return { lines, sink }
-    }
-    const own = capture()
-    const plain = capture()
+    const own = captureLines()
+    const plain = captureLines()
     for (const [logger, out] of [
       [createLogger('info', own.sink), own],
       [pino({ level: 'info', base: { pid: process.pid } }, plain.sink), plain],

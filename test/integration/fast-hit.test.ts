@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict'
 import { ServerResponse } from 'node:http'
 import { connect } from 'node:net'
-import { Writable } from 'node:stream'
 import { after, before, beforeEach, describe, it } from 'node:test'
 import { pino } from 'pino'
 import { FAST_HITS } from '../../proxy/fast-hit/front.js'
 import type { Edgeproxy } from '../../proxy/main.js'
+import { captureLines } from '../helpers/log-lines.js'
 import { startOrigin, type TestOrigin } from '../helpers/origin.js'
 import { exchange, get, masked } from '../helpers/raw-http.js'
 import { cachingDistribution, startProxy } from '../helpers/proxy.js'
@@ -22,7 +22,7 @@ describe('fast hit path', () => {
   let port: number
   /** Responses node:http finished (the fast path makes none). */
   let nodeEnds = 0
-  const lines: Record<string, unknown>[] = []
+  const { lines, sink } = captureLines()
   // eslint-disable-next-line @typescript-eslint/unbound-method -- restored as it was, unbound
   const originalEnd = ServerResponse.prototype.end
 
@@ -35,13 +35,6 @@ describe('fast hit path', () => {
         etag: '"v1"',
       })
       res.end(req.method === 'HEAD' ? undefined : BODY)
-    })
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        for (const l of chunk.toString().split('\n'))
-          if (l !== '') lines.push(JSON.parse(l) as Record<string, unknown>)
-        done()
-      },
     })
     proxy = await startProxy(cachingDistribution(origin.port), {
       logger: pino({ level: 'info' }, sink),
