@@ -18,19 +18,21 @@ import {
 import type { AccessLogConfig } from './config/types.js'
 import type { Exchange } from './pipeline/exchange.js'
 import { accessLine } from './access-line.js'
+import { TurnBatch } from './turn-batch.js'
 
 /** The destination of each logger createLogger made: access lines are written to it as text. */
-const ownDestinations = new WeakMap<Logger, DestinationStream>()
+const ownDestinations = new WeakMap<Logger, TurnBatch>()
 
 export function createLogger(
   level = process.env['LOG_LEVEL'] ?? 'info',
   dest: DestinationStream = pino.destination({ dest: 1, sync: false, minLength: 4096 }),
 ): Logger {
+  const batch = new TurnBatch(dest)
   const log = pino(
     { level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
-    dest,
+    batch,
   )
-  ownDestinations.set(log, dest)
+  ownDestinations.set(log, batch)
   return log
 }
 
@@ -52,12 +54,13 @@ export function createAccessLog(log: Logger, file: AccessLogConfig | undefined):
   if (w3c !== undefined && file !== undefined && isEmpty(file.file)) w3c.write(w3cHeader())
   const cookies = file?.includeCookies ?? false
   // Our own logger's lines are built as text (access-line.ts); any other logger gets pino's.
-  const own = toPino ? ownDestinations.get(log) : undefined
+  const own = ownDestinations.get(log)
   return {
     record(ex, nowMs) {
       if (!toPino && w3c === undefined) return
       const rec = accessRecord(ex, nowMs, cookies)
-      if (own !== undefined && ex.failedOver === undefined) {
+      // The level is read per line, as log.info would (a logger's level can change).
+      if (own !== undefined && ex.failedOver === undefined && log.isLevelEnabled('info')) {
         const extra = {
           reqId: ex.id,
           behavior: ex.behavior.id,
@@ -81,6 +84,7 @@ export function createAccessLog(log: Logger, file: AccessLogConfig | undefined):
       w3c?.write(formatW3cLine(rec))
     },
     close() {
+      own?.flushBatch()
       if (w3c === undefined) return Promise.resolve()
       return new Promise((resolve) => {
         w3c.once('close', () => resolve())
