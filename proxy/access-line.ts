@@ -34,21 +34,24 @@ export function accessLine(
     isoMs = nowMs
     isoText = new Date(nowMs).toISOString()
   }
-  let line = `{"level":30,"time":"${isoText}","pid":${String(pid)}`
-  for (const key in rec) line += field(key, rec[key as keyof AccessRecord])
-  line += field('reqId', extra.reqId)
-  line += field('behavior', extra.behavior)
-  line += field('origin', extra.origin)
-  line += field('originMs', extra.originMs)
-  return `${line},"msg":"access"}\n`
+  // Joined once: one flat string, not a rope of ~70 pieces for the collector to copy.
+  const parts = [`{"level":30,"time":"${isoText}","pid":${String(pid)}`]
+  for (const key in rec) field(parts, key, rec[key as keyof AccessRecord])
+  field(parts, 'reqId', extra.reqId)
+  field(parts, 'behavior', extra.behavior)
+  field(parts, 'origin', extra.origin)
+  field(parts, 'originMs', extra.originMs)
+  parts.push(',"msg":"access"}\n')
+  return parts.join('')
 }
 
-function field(key: string, value: string | number | undefined): string {
-  if (value === undefined) return ''
+function field(parts: string[], key: string, value: string | number | undefined): void {
+  if (value === undefined) return
   let prefix = keyPrefixes.get(key)
   if (prefix === undefined) keyPrefixes.set(key, (prefix = `,${JSON.stringify(key)}:`))
-  if (typeof value === 'number') return prefix + (Number.isFinite(value) ? String(value) : 'null')
-  return prefix + (PLAIN.test(value) ? `"${value}"` : quoted(value))
+  if (typeof value === 'number') parts.push(prefix, Number.isFinite(value) ? String(value) : 'null')
+  else if (PLAIN.test(value)) parts.push(prefix, '"', value, '"')
+  else parts.push(prefix, quoted(value))
 }
 
 /** Node before 25: pino's own escaping (_asString), which differs from JSON.stringify only in

@@ -85,10 +85,19 @@ export function encodeValue(v: string): string {
 }
 
 /** `date` and `time` fields (UTC) of an instant. */
-export function dateAndTime(ms: number): { date: string; time: string } {
-  const iso = new Date(ms).toISOString()
-  return { date: iso.slice(0, 10), time: iso.slice(11, 19) }
+export function dateAndTime(ms: number): { readonly date: string; readonly time: string } {
+  const second = Math.floor(ms / 1000)
+  if (second !== lastSecond) {
+    const iso = new Date(second * 1000).toISOString()
+    lastSecond = second
+    lastDateTime = { date: iso.slice(0, 10), time: iso.slice(11, 19) }
+  }
+  return lastDateTime
 }
+
+/** dateAndTime of the last second asked for: every request of one second shares it. */
+let lastSecond = NaN
+let lastDateTime = { date: '', time: '' }
 
 /** Seconds with three decimals, as time-taken and time-to-first-byte are written. */
 export function seconds(ms: number): string {
