@@ -23,7 +23,8 @@ const children = new Set<Child>()
 export function spawnChild(
   name: string,
   argv: readonly string[],
-  opts: { cwd: string; env: NodeJS.ProcessEnv },
+  /** `quiet`: the command's stdout goes to /dev/null (a logging proxy's access lines). */
+  opts: { cwd: string; env: NodeJS.ProcessEnv; quiet?: boolean },
 ): Child {
   if (argv.length === 0) throw new Error(`${name}: empty command`)
   // detached = own process group led by the guard, so stopping the group also stops any
@@ -32,7 +33,7 @@ export function spawnChild(
     cwd: opts.cwd,
     env: opts.env,
     detached: true,
-    stdio: 'pipe',
+    stdio: ['pipe', opts.quiet === true ? 'ignore' : 'pipe', 'pipe'],
   })
   if (proc.pid === undefined) throw new Error(`${name}: could not spawn ${argv.join(' ')}`)
   const child: Child = { name, proc, pid: proc.pid, tail: [], exit: null }
@@ -45,8 +46,8 @@ export function spawnChild(
     )
     child.tail.splice(0, Math.max(0, child.tail.length - TAIL_LINES))
   }
-  proc.stdout.on('data', keep)
-  proc.stderr.on('data', keep)
+  proc.stdout?.on('data', keep)
+  proc.stderr?.on('data', keep)
   proc.on('error', (err) => {
     child.exit = `spawn error: ${err.message}`
   })

@@ -16,6 +16,7 @@ export type Target =
   | 'proxy'
   | 'proxy-workers'
   | 'proxy-node'
+  | 'proxy-log'
   | 'varnish'
 
 export interface Scenario {
@@ -76,6 +77,12 @@ export const scenarios: readonly Scenario[] = [
     target: 'proxy-node',
     path: '/hit',
     note: 'the same hit on a proxy started with EDGEPROXY_FAST_HITS=0: through node:http and the whole pipeline',
+  },
+  {
+    name: 'proxy-hit-log',
+    target: 'proxy-log',
+    path: '/hit',
+    note: 'the same hit on a proxy started with LOG_LEVEL=info: an access line per request (stdout to /dev/null)',
   },
   {
     name: 'proxy-hit-signed',

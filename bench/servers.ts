@@ -111,23 +111,26 @@ async function startServer(
   extraEnv: Readonly<Record<string, string>> = {},
 ): Promise<Server> {
   const env = { ...process.env, LOG_LEVEL: 'warn', ...extraEnv }
-  const child = procs.spawnChild(name, argv, { cwd: repoRoot, env })
+  const quiet = env.LOG_LEVEL !== 'warn'
+  const child = procs.spawnChild(name, argv, { cwd: repoRoot, env, quiet })
   const base = `http://${HOST}:${port}`
   await procs.waitForHttp(child, `${base}/`)
   return { child, base }
 }
 
 export async function startServers(targets: ReadonlySet<Target>): Promise<Map<Target, Server>> {
-  const ports = await procs.freePorts(11)
+  const ports = await procs.freePorts(13)
   const port = (): number => ports.shift() ?? 0
   const [originPort, baselinePort, clusterPort, naivePort] = [port(), port(), port(), port()]
   const [proxyPort, adminPort, workersPort, workersAdminPort] = [port(), port(), port(), port()]
   const [varnishPort, nodePort, nodeAdminPort] = [port(), port(), port()]
+  const [logPort, logAdminPort] = [port(), port()]
   // Resolve the proxy commands first, so a missing CLI fails before anything is spawned.
   const proxy = targets.has('proxy') ? proxyArgv(proxyPort, adminPort, originPort) : null
   const proxyWorkers = targets.has('proxy-workers')
     ? proxyArgv(workersPort, workersAdminPort, originPort, PROXY_WORKERS)
     : null
+  const proxyLog = targets.has('proxy-log') ? proxyArgv(logPort, logAdminPort, originPort) : null
   const proxyNode = targets.has('proxy-node')
     ? proxyArgv(nodePort, nodeAdminPort, originPort)
     : null
@@ -141,7 +144,14 @@ export async function startServers(targets: ReadonlySet<Target>): Promise<Map<Ta
     const argv = [process.execPath, fixed('cluster-baseline.js'), '--port', String(clusterPort)]
     servers.set('cluster-baseline', await startServer('cluster-baseline', argv, clusterPort))
   }
-  const needsOrigin = ['proxy', 'proxy-workers', 'proxy-node', 'naive-proxy', 'varnish'] as const
+  const needsOrigin = [
+    'proxy',
+    'proxy-workers',
+    'proxy-node',
+    'proxy-log',
+    'naive-proxy',
+    'varnish',
+  ] as const
   if (needsOrigin.some((t) => targets.has(t))) {
     await startServer(
       'origin',
@@ -167,6 +177,11 @@ export async function startServers(targets: ReadonlySet<Target>): Promise<Map<Ta
     process.stderr.write(`proxy-node: EDGEPROXY_FAST_HITS=0 ${proxyNode.join(' ')}\n`)
     const env = { EDGEPROXY_FAST_HITS: '0' }
     servers.set('proxy-node', await startServer('proxy-node', proxyNode, nodePort, env))
+  }
+  if (proxyLog !== null) {
+    process.stderr.write(`proxy-log: LOG_LEVEL=info ${proxyLog.join(' ')} >/dev/null\n`)
+    const env = { LOG_LEVEL: 'info' }
+    servers.set('proxy-log', await startServer('proxy-log', proxyLog, logPort, env))
   }
   if (targets.has('varnish')) {
     const dir = mkdtempSync(join(tmpdir(), 'edgeproxy-bench-varnish-'))

@@ -1,7 +1,7 @@
 // The issue #8 targets, derived from the medians of one batch (bench/README.md, "Targets"):
 // hit vs bare node:http, miss vs the naive undici proxy, the --workers 2 gain vs the gain of a
 // 2-worker node:cluster baseline, RSS flatness over the --rss-watch run, the proxy's RSS over
-// the rounds of the suite, (issue #7) the signed-URL hit vs the plain hit, (issue #5) the hit
+// the rounds of the suite, the hit with access logging on vs off, (issue #7) the signed-URL hit vs the plain hit, (issue #5) the hit
 // with a viewer-request function vs the plain hit, and the hit vs Varnish's: with both on one
 // core, and unpinned on the whole box as perf-baseline.md measured Varnish. Then two of ours:
 // the fast hit path against the same hit through node:http, and the function hit against that
@@ -86,6 +86,8 @@ export const RSS_ROUND_TARGETS: readonly Target[] = ['proxy', 'proxy-workers']
 export const HIT_MIN = 0.9
 export const MISS_MIN = 0.8
 export const WORKERS_MIN = 0.9
+/** Issue #8: "logging on costs at most 10% of hit throughput". */
+export const LOGGING_MIN = 0.9
 /** Issue #7: a signed-URL hit keeps at least this share of the plain hit's throughput. */
 export const SIGNED_MIN = 0.7
 /** Issue #5: a hit through a viewer-request function keeps this share of the plain hit's. */
@@ -192,6 +194,7 @@ export function computeTargets(
   const fn = ratio(m('proxy-hit-fn'), m('proxy-hit'))
   const fnCost = ratio(m('proxy-hit-fn'), m('proxy-hit-node'))
   const fast = ratio(m('proxy-hit'), m('proxy-hit-node'))
+  const logging = ratio(m('proxy-hit-log'), m('proxy-hit'))
   const varnish = ratio(m('proxy-hit-1core'), m('varnish-hit-1core'))
   const varnishBox = ratio(m('proxy-hit'), m('varnish-hit'))
   const workers = ratio(
@@ -233,6 +236,10 @@ export function computeTargets(
         rounds.find((r) => r.target === target)?.growth ?? null,
       ),
     ),
+    {
+      ...check('logging on', 'proxy-hit-log / proxy-hit', '>=', LOGGING_MIN, logging),
+      ...spread('proxy-hit-log', 'proxy-hit'),
+    },
     {
       ...check('signed hit', 'proxy-hit-signed / proxy-hit', '>=', SIGNED_MIN, signed),
       ...spread('proxy-hit-signed', 'proxy-hit'),

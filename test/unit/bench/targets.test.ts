@@ -90,6 +90,7 @@ describe('bench targets', () => {
           'RSS flat',
           'RSS over rounds',
           'RSS over rounds, proxy-workers',
+          'logging on',
           'signed hit',
           'function hit',
           'Varnish, one core',
@@ -183,6 +184,19 @@ describe('bench targets', () => {
       { 'proxy-hit': 29_700, 'varnish-hit': 33_000 },
       false,
     ],
+    [
+      'logging on',
+      'a logged hit at 0.9 of the plain hit meets it',
+      { 'proxy-hit': 40_000, 'proxy-hit-log': 36_000 },
+      true,
+    ],
+    [
+      'logging on',
+      'a logged hit at 0.7 of the plain hit misses',
+      { 'proxy-hit': 40_000, 'proxy-hit-log': 28_000 },
+      false,
+    ],
+    ['logging on', 'no logging row: not measured', { 'proxy-hit': 40_000 }, null],
     [
       'fast hit path',
       'a fast hit above the node:http hit meets it',
