@@ -38,6 +38,11 @@ export interface CompiledBehavior {
   readonly jwtAuthorizer?: JwtAuthorizer | undefined
   /** Set when the behavior requires signed URLs or cookies (spec §6.1): its trusted keys. */
   readonly signedUrls: SignedUrlVerifier | undefined
+  /**
+   * Its hits go out as stored, decided without awaiting anything: no JWT authorizer, no
+   * viewer function of either kind, no response headers policy (fast-hit/plain-hit.ts).
+   */
+  readonly plainHits: boolean
 }
 
 export type CompiledTarget =
@@ -101,6 +106,9 @@ export function compileDistribution(
     const policies = resolveBehaviorPolicies(registry, b, path)
     // The validator reported unresolvable policies already; reaching here is a bug.
     if ('message' in policies) throw new Error(`${policies.path}: ${policies.message}`)
+    const viewerRequestFunction = functionFor(b, 'viewer-request')
+    const viewerResponseFunction = functionFor(b, 'viewer-response')
+    const edgeFunctions = bindEdgeFunctions(b, lambdas)
     return {
       config: b,
       id: b.pathPattern,
@@ -110,11 +118,18 @@ export function compileDistribution(
       target: resolveTarget(b.targetOriginId, origins, groups),
       policies,
       cacheKeyOf: compileKeyFunction(policies),
-      viewerRequestFunction: functionFor(b, 'viewer-request'),
-      viewerResponseFunction: functionFor(b, 'viewer-response'),
-      edgeFunctions: bindEdgeFunctions(b, lambdas),
+      viewerRequestFunction,
+      viewerResponseFunction,
+      edgeFunctions,
       ...(b.jwtAuthorizer === undefined ? {} : { jwtAuthorizer: authorizers.get(b.jwtAuthorizer) }),
       signedUrls: signedUrlVerifier(b, config),
+      plainHits:
+        b.jwtAuthorizer === undefined &&
+        viewerRequestFunction === undefined &&
+        viewerResponseFunction === undefined &&
+        edgeFunctions.viewerRequest === undefined &&
+        edgeFunctions.viewerResponse === undefined &&
+        policies.responseHeaders === undefined,
     }
   }
   const defaultBehavior = compileBehavior(

@@ -1,9 +1,9 @@
 // The plain hit, decided without node:http (design.md §1 principle 6; spec §0 steps 1–11 and
 // 19–21): the pipeline's own recv, authorize and viewerRequest stages, then lookup's hitObject
-// and serve — but only for behaviors where those stages are synchronous and have no effects
-// until serve (no JWT authorizer, no viewer-request or viewer-response function), and only
-// for answers deliver writes from the stored head as is (no response headers policy, a status
-// below 400, no conditional or range header). Anything else returns undefined before any
+// and serve — but only for behaviors compiled with `plainHits` (no JWT authorizer, viewer
+// function or response headers policy: those stages are synchronous and have no effects until
+// serve, and deliver writes the stored head as is), and only for a status below 400 without
+// a conditional or range header. Anything else returns undefined before any
 // effect, and the request goes to node:http and the whole pipeline, which decide it again.
 import type { Socket } from 'node:net'
 import { hasConditionalOrRange } from '../cache/answer.js'
@@ -29,16 +29,7 @@ export interface PlainHit {
  * does), else undefined with nothing counted or changed that the pipeline would not redo.
  */
 export function plainHit(ex: Exchange, deps: Deps, nowMs: number): PlainHit | undefined {
-  if (!PREBUILT_HEADS.enabled || recv(ex).to !== 'authorize') return undefined
-  const b = ex.behavior
-  if (
-    b.jwtAuthorizer !== undefined ||
-    b.edgeFunctions.viewerRequest !== undefined ||
-    b.viewerRequestFunction !== undefined ||
-    b.edgeFunctions.viewerResponse !== undefined ||
-    b.viewerResponseFunction !== undefined ||
-    b.policies.responseHeaders !== undefined
-  ) {
+  if (!PREBUILT_HEADS.enabled || recv(ex).to !== 'authorize' || !ex.behavior.plainHits) {
     return undefined
   }
   // Both synchronous here: without a JWT authorizer or a function neither awaits anything.

@@ -12,7 +12,13 @@ import type { Edgeproxy } from '../../proxy/main.js'
 import { captureLines } from '../helpers/log-lines.js'
 import { startOrigin, type TestOrigin } from '../helpers/origin.js'
 import { exchange, get, masked } from '../helpers/raw-http.js'
-import { cachingDistribution, startProxy } from '../helpers/proxy.js'
+import {
+  behavior,
+  CACHING_OPTIMIZED,
+  cachingDistribution,
+  customOrigin,
+  startProxy,
+} from '../helpers/proxy.js'
 
 const BODY = 'y'.repeat(700)
 
@@ -167,6 +173,48 @@ describe('fast hit path', () => {
     assert.equal(r.responses[0]!.body, BODY)
     assert.equal(r.closed, true)
     assert.equal(nodeEnds, 1)
+  })
+
+  it('leaves hits of behaviors with a viewer function or a response headers policy to node', async () => {
+    const cached = { CachePolicyId: CACHING_OPTIMIZED, OriginRequestPolicyId: '' }
+    const config = {
+      DistributionConfig: {
+        Origins: [customOrigin('o', origin.port)],
+        DefaultCacheBehavior: behavior(undefined, 'o', cached),
+        CacheBehaviors: [
+          behavior('/rhp/*', 'o', {
+            ...cached,
+            ResponseHeadersPolicyId: '67f7725c-6f97-4210-82d7-5512b31e9d03', // SecurityHeaders
+          }),
+          behavior('/fn/*', 'o', {
+            ...cached,
+            FunctionAssociations: [{ EventType: 'viewer-response', FunctionARN: 'tag' }],
+          }),
+        ],
+      },
+      Functions: [{ Name: 'tag', Runtime: 'cloudfront-js-2.0', CodeFile: 'tag.js' }],
+    }
+    const tag = `function handler(event) {
+  event.response.headers['x-tag'] = { value: 'ran' }
+  return event.response
+}`
+    const own = await startProxy(config, { files: { 'tag.js': tag } })
+    const ownPort = Number(new URL(own.url).port)
+    try {
+      for (const [path, line] of [
+        ['/rhp/x', 'x-frame-options: SAMEORIGIN'],
+        ['/fn/x', 'x-tag: ran'],
+      ] as const) {
+        await exchange(ownPort, get(path), 1) // stores it
+        nodeEnds = 0
+        const { responses } = await exchange(ownPort, get(path), 1)
+        assert.ok(responses[0]!.head.includes('x-cache: Hit from cloudfront'), path)
+        assert.ok(responses[0]!.head.includes(line), `${path}: ${responses[0]!.head.join(' | ')}`)
+        assert.equal(nodeEnds, 1, `${path} went through node:http`)
+      }
+    } finally {
+      await own.close()
+    }
   })
 
   it('ends the connections still on the fast path at shutdown', async () => {
