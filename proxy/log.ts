@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import { TLSSocket } from 'node:tls'
-import { pino, type DestinationStream, type Logger } from 'pino'
+import { pino, type Logger } from 'pino'
 import {
   dateAndTime,
   formatW3cLine,
@@ -17,23 +17,30 @@ import {
 } from './cloudfront/access-log.js'
 import type { AccessLogConfig } from './config/types.js'
 import type { Exchange } from './pipeline/exchange.js'
-import { accessLine } from './access-line.js'
-import { TurnBatch } from './turn-batch.js'
+import { writeAccessLine } from './access-line.js'
+import { LogBatch, type ByteDestination } from './log-batch.js'
 
 /** The destination of each logger createLogger made: access lines are written to it as text. */
-const ownDestinations = new WeakMap<Logger, TurnBatch>()
+const ownDestinations = new WeakMap<Logger, LogBatch>()
 
 export function createLogger(
   level = process.env['LOG_LEVEL'] ?? 'info',
-  dest: DestinationStream = pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+  dest: ByteDestination = stdoutBytes(),
 ): Logger {
-  const batch = new TurnBatch(dest)
+  const batch = new LogBatch(dest)
   const log = pino(
     { level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
     batch,
   )
   ownDestinations.set(log, batch)
   return log
+}
+
+/** Asynchronous stdout taking Buffers: sonic-boom in 'buffer' mode (its types say string). Each
+ * batch (log-batch.ts) is written as it comes. */
+function stdoutBytes(): ByteDestination {
+  const opts = { dest: 1, sync: false, contentMode: 'buffer' } as const
+  return pino.destination(opts) as unknown as ByteDestination
 }
 
 export interface AccessLog {
@@ -67,7 +74,8 @@ export function createAccessLog(log: Logger, file: AccessLogConfig | undefined):
           origin: ex.origin?.id,
           originMs: ex.originMs,
         }
-        own.write(accessLine(rec, extra, process.pid, Date.now()))
+        own.begin()
+        writeAccessLine(own, rec, extra, process.pid, Date.now())
       } else if (toPino) {
         log.info(
           {
@@ -104,10 +112,13 @@ type CountedSocket = Socket & { [kRead]?: number; [kWritten]?: number }
 
 /** Bytes this exchange moved on its connection since the previous exchange on it finished. */
 function socketBytes(socket: CountedSocket): { read: number; written: number } {
-  const read = socket.bytesRead - (socket[kRead] ?? 0)
-  const written = socket.bytesWritten - (socket[kWritten] ?? 0)
-  socket[kRead] = socket.bytesRead
-  socket[kWritten] = socket.bytesWritten
+  // Each read once: both are getters (bytesRead asks the native handle).
+  const bytesRead = socket.bytesRead
+  const bytesWritten = socket.bytesWritten
+  const read = bytesRead - (socket[kRead] ?? 0)
+  const written = bytesWritten - (socket[kWritten] ?? 0)
+  socket[kRead] = bytesRead
+  socket[kWritten] = bytesWritten
   return { read, written }
 }
 

@@ -99,8 +99,13 @@ export function dateAndTime(ms: number): { readonly date: string; readonly time:
 let lastSecond = NaN
 let lastDateTime = { date: '', time: '' }
 
+/** seconds() of the whole milliseconds below one second, as made: most requests take one. */
+const SUB_SECOND: string[] = []
+
 /** Seconds with three decimals, as time-taken and time-to-first-byte are written. */
 export function seconds(ms: number): string {
+  if (ms >= 0 && ms < 1000 && Number.isInteger(ms))
+    return (SUB_SECOND[ms] ??= (ms / 1000).toFixed(3))
   return (Math.max(0, ms) / 1000).toFixed(3)
 }
 

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
 import { describe, it } from 'node:test'
 import { pino } from 'pino'
-import { accessLine, type AccessExtra } from '../../proxy/access-line.js'
+import { accessLine, writeAccessLine, type AccessExtra } from '../../proxy/access-line.js'
+import { LogBatch } from '../../proxy/log-batch.js'
 import { W3C_FIELDS, type AccessRecord } from '../../proxy/cloudfront/access-log.js'
 
 /** A record with every field undefined but those given, in CloudFront's field order. */
@@ -49,6 +50,16 @@ const ROWS: ReadonlyArray<readonly [string, AccessRecord, AccessExtra]> = [
   ['a lone surrogate in a short string', HIT, { ...EXTRA, behavior: 'a\ud800"b' }],
   ['a lone surrogate in a long string', HIT, { ...EXTRA, origin: `${'o'.repeat(120)}\udc00` }],
   ['minus zero', record({ 'sc-bytes': -0 }), { ...EXTRA, originMs: -0 }],
+  [
+    'large integers',
+    record({ 'sc-bytes': Number.MAX_SAFE_INTEGER, 'cs-bytes': 2 ** 60, 'c-port': 1e21 }),
+    EXTRA,
+  ],
+  [
+    'every field, in order',
+    record(Object.fromEntries(W3C_FIELDS.map((f, i) => [f, i % 2 === 0 ? `v${String(i)}` : i]))),
+    { reqId: 'r', behavior: 'b', origin: 'o', originMs: 3 },
+  ],
 ]
 
 function pinoLine(rec: AccessRecord, extra: AccessExtra): string {
@@ -70,6 +81,22 @@ function pinoLine(rec: AccessRecord, extra: AccessExtra): string {
 const TIME = /"time":"[^"]*"/
 
 describe('accessLine', () => {
+  it('writes whole lines into a log batch across the ends of its slabs', () => {
+    const chunks: Buffer[] = []
+    const batch = new LogBatch({ write: (b: Buffer) => chunks.push(b) })
+    const now = Date.parse('2026-11-24T20:04:44.123Z')
+    const want: string[] = []
+    for (let i = 0; i < 300; i++) {
+      const rec = record({ ...HIT, 'cs-uri-stem': `/${'p'.repeat(i)}`, 'sc-bytes': i })
+      batch.begin()
+      writeAccessLine(batch, rec, EXTRA, 7, now)
+      want.push(accessLine(rec, EXTRA, 7, now))
+    }
+    assert.ok(chunks.length >= 2, 'slabs were handed over as they filled')
+    batch.detach()
+    assert.equal(Buffer.concat(chunks).toString(), want.join(''))
+  })
+
   for (const [name, rec, extra] of ROWS) {
     it(`writes pino's line: ${name}`, async () => {
       const mine = accessLine(rec, extra, process.pid, Date.parse('2026-11-24T20:04:44.123Z'))

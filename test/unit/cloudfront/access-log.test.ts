@@ -86,7 +86,11 @@ describe('W3C access log format (spec §11.8)', () => {
   const times: [number, string][] = [
     [0, '0.000'],
     [1, '0.001'],
+    [1, '0.001'], // again: from the cache of whole milliseconds
+    [999, '0.999'],
+    [1000, '1.000'],
     [1234, '1.234'],
+    [12.5, '0.013'],
     [-5, '0.000'],
   ]
   for (const [ms, want] of times) {
