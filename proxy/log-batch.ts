@@ -1,23 +1,27 @@
 // The stdout log destination's front (spec §11.8; issue #8: logging on costs little). Lines —
 // pino's and the access lines alike, so their order is kept — are written as bytes into a
 // 64 KiB slab, and a view of the slab (not a copy) goes to the real, asynchronous destination
-// when the slab is full or FLUSH_MS after the first line it holds, whichever comes first, and
-// at flush() and process exit (before pino's own exit flush). Access lines are written into the
-// slab byte by byte (access-line.ts), so a logged request makes no string garbage. Handing
-// sonic-boom a batch per event-loop turn cost ~8 µs per request on this 2-core box (a thread-pool
-// write per few lines); a batch per slab costs well under one. The destination must take
-// Buffers (a Writable, or sonic-boom in 'buffer' mode).
+// when the slab is full or FLUSH_MS after the first line held since the last hand-over, at
+// flush(), before pino ends the destination at beforeExit, and at exit, synchronously. Access lines are
+// written into the slab as bytes (access-line.ts), not built as strings. Handing sonic-boom a
+// batch per event-loop turn cost several µs per request on this 2-core box (a thread-pool write
+// every few lines); a batch per slab costs well under one. The destination must take Buffers
+// (a Writable, or sonic-boom in 'buffer' mode).
 
 /** What the batch hands its bytes to. */
 export interface ByteDestination {
   write(chunk: Buffer): unknown
   flush?(cb?: (err?: Error) => void): void
+  /** Writes before returning (at exit, where an asynchronous write would never finish). */
+  writeSync?(chunk: Buffer): void
 }
 
-/** Where bytes of a line are written: `slab[pos..]`, after `room(n)` promised `n` of them. */
+/** Where the bytes of a line are written: `begin()` starts it, then `slab[pos..]`, after
+ * `room(n)` promised `n` of them (a slab replaced by room() keeps the line whole). */
 export interface ByteSink {
   slab: Buffer
   pos: number
+  begin(): void
   room(n: number): void
 }
 
@@ -36,19 +40,22 @@ export class LogBatch implements ByteSink {
   #timer: NodeJS.Timeout | undefined
   readonly #dest: ByteDestination
   readonly #delayMs: number
-  readonly #onExit = () => this.flushBatch()
+  readonly #onTimer = () => this.flushBatch()
+  readonly #onExit = () => this.flushAtExit()
 
   constructor(dest: ByteDestination, delayMs = FLUSH_MS) {
     this.#dest = dest
     this.#delayMs = delayMs
     // Prepended: pino registered its exit flush of `dest` first, and ours must run before it.
+    // At beforeExit pino ends `dest` once it drains; the held lines must be in it by then.
+    process.prependListener('beforeExit', this.#onTimer)
     process.prependListener('exit', this.#onExit)
   }
 
   /** Starts a line at `pos`. */
   begin(): void {
     this.#line = this.pos
-    this.#timer ??= setTimeout(this.#onExit, this.#delayMs).unref()
+    this.#timer ??= setTimeout(this.#onTimer, this.#delayMs).unref()
   }
 
   /** Makes room for `n` more bytes: a full slab is handed over and the line in progress is
@@ -57,7 +64,8 @@ export class LogBatch implements ByteSink {
     if (this.slab.length - this.pos >= n) return
     const partial = this.slab.subarray(this.#line, this.pos)
     this.#handOver(this.#line)
-    this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB, partial.length + n))
+    // Doubled past a slab: a line longer than one is not copied again at every room().
+    this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB, 2 * (partial.length + n)))
     this.pos = partial.copy(this.slab, 0)
     this.#start = this.#line = 0
   }
@@ -76,7 +84,14 @@ export class LogBatch implements ByteSink {
     this.#handOver(this.pos)
   }
 
-  /** pino's logger.flush(): the held lines, then the destination's own flush. */
+  /** At process exit: the held lines, written before returning where the destination can. */
+  flushAtExit(): void {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    this.#handOver(this.pos, true)
+  }
+
+  /** pino's logger.flush(): the held lines handed over, then the destination's own flush. */
   flush(cb?: (err?: Error) => void): void {
     this.flushBatch()
     if (this.#dest.flush) this.#dest.flush(cb)
@@ -86,16 +101,19 @@ export class LogBatch implements ByteSink {
   /** Stops listening for exit (a logger that is dropped, e.g. in tests). */
   detach(): void {
     this.flushBatch()
+    process.removeListener('beforeExit', this.#onTimer)
     process.removeListener('exit', this.#onExit)
   }
 
   /** Hands `slab[start, end)` to the destination. */
-  #handOver(end: number): void {
+  #handOver(end: number, sync = false): void {
     const start = this.#start
     if (end === start) return
     this.#start = end
+    const bytes = this.slab.subarray(start, end)
     try {
-      this.#dest.write(this.slab.subarray(start, end))
+      if (sync && this.#dest.writeSync) this.#dest.writeSync(bytes)
+      else this.#dest.write(bytes)
     } catch (err) {
       process.stderr.write(`edgeproxy: log lines lost: ${String(err)}\n`)
     }

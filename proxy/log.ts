@@ -2,7 +2,8 @@
 // `done` carrying CloudFront's standard log fields — as a pino `access` line (info level) and,
 // with `Server.AccessLog.File`, as CloudFront's tab-separated W3C file. The pino line adds the
 // behavior, the origin that answered and an origin group's failover. Both destinations are
-// asynchronous (buffered sonic-boom streams, flushed at exit). LOG_LEVEL sets the level.
+// asynchronous sonic-boom streams, flushed at exit; stdout's lines are batched by log-batch.ts,
+// the file's by sonic-boom. LOG_LEVEL sets the level.
 import { statSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import { TLSSocket } from 'node:tls'
@@ -20,7 +21,7 @@ import type { Exchange } from './pipeline/exchange.js'
 import { writeAccessLine } from './access-line.js'
 import { LogBatch, type ByteDestination } from './log-batch.js'
 
-/** The destination of each logger createLogger made: access lines are written to it as text. */
+/** The batch of each logger createLogger made: access lines are written into it as bytes. */
 const ownDestinations = new WeakMap<Logger, LogBatch>()
 
 export function createLogger(
@@ -36,11 +37,29 @@ export function createLogger(
   return log
 }
 
-/** Asynchronous stdout taking Buffers: sonic-boom in 'buffer' mode (its types say string). Each
- * batch (log-batch.ts) is written as it comes. */
+/** sonic-boom in 'buffer' mode, as used here (its types say string). */
+interface BufferBoom {
+  sync: boolean
+  write(chunk: Buffer): boolean
+  flush(cb?: (err?: Error) => void): void
+  flushSync(): void
+}
+
+/** Asynchronous stdout taking Buffers: each batch (log-batch.ts) is written as it comes. At
+ * exit the last batch is written synchronously: queued behind a write in flight, and flushed by
+ * sonic-boom's flushSync, or written at once. */
 function stdoutBytes(): ByteDestination {
   const opts = { dest: 1, sync: false, contentMode: 'buffer' } as const
-  return pino.destination(opts) as unknown as ByteDestination
+  const boom = pino.destination(opts) as unknown as BufferBoom
+  return {
+    write: (chunk) => boom.write(chunk),
+    flush: (cb) => boom.flush(cb),
+    writeSync(chunk) {
+      boom.sync = true
+      boom.write(chunk)
+      boom.flushSync()
+    },
+  }
 }
 
 export interface AccessLog {
@@ -60,7 +79,7 @@ export function createAccessLog(log: Logger, file: AccessLogConfig | undefined):
   // A new (or empty) file starts with the two W3C header lines; an existing one is appended to.
   if (w3c !== undefined && file !== undefined && isEmpty(file.file)) w3c.write(w3cHeader())
   const cookies = file?.includeCookies ?? false
-  // Our own logger's lines are built as text (access-line.ts); any other logger gets pino's.
+  // Our own logger's lines are written as bytes (access-line.ts); any other logger gets pino's.
   const own = ownDestinations.get(log)
   return {
     record(ex, nowMs) {
@@ -74,7 +93,6 @@ export function createAccessLog(log: Logger, file: AccessLogConfig | undefined):
           origin: ex.origin?.id,
           originMs: ex.originMs,
         }
-        own.begin()
         writeAccessLine(own, rec, extra, process.pid, Date.now())
       } else if (toPino) {
         log.info(

@@ -28,16 +28,25 @@ export interface RunningCli {
   readonly child: ChildProcess
   readonly url: string
   readonly exited: Promise<number | null>
+  /** Everything written to stdout so far. */
+  readonly stdout: () => string
 }
 
 /** Starts `edgeproxy start …` and resolves once it reports its URL. */
-export function startCli(args: readonly string[], timeoutMs = 15_000): Promise<RunningCli> {
+export function startCli(
+  args: readonly string[],
+  timeoutMs = 15_000,
+  logLevel = 'warn',
+): Promise<RunningCli> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'start', ...args], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOG_LEVEL: logLevel },
     })
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+    let stdout = ''
+    child.stdout.setEncoding('utf8')
+    child.stdout.on('data', (c: string) => (stdout += c))
     let stderr = ''
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
@@ -48,7 +57,7 @@ export function startCli(args: readonly string[], timeoutMs = 15_000): Promise<R
       const m = /listening on (http:\/\/\S+)/.exec(stderr)
       if (m) {
         clearTimeout(timer)
-        resolve({ child, url: m[1]!, exited })
+        resolve({ child, url: m[1]!, exited, stdout: () => stdout })
       }
     })
     void exited.then((code) => {

@@ -105,3 +105,78 @@ describe('an AWS CLI get-distribution-config export', () => {
     })
   }
 })
+
+describe('access lines on stdout', () => {
+  let app: TestOrigin
+  let cli: RunningCli
+
+  before(async () => {
+    app = await startOrigin((req, res) => res.end(`app ${req.url ?? ''}`))
+    const config = join(FIXTURES, 'aws-get-distribution-config.json')
+    const args = [
+      '--config',
+      config,
+      '--port',
+      '0',
+      '--admin-port',
+      '0',
+      '--origin',
+      `app=${app.url}`,
+    ]
+    cli = await startCli([...args, '--origin', `assets=${app.url}`], 15_000, 'info')
+  })
+  after(async () => {
+    cli.child.kill('SIGTERM')
+    await cli.exited
+    await app.close()
+  })
+
+  it("a single request's access line reaches stdout while the proxy runs (log-batch.ts)", async () => {
+    const r = await request(`${cli.url}/api/one`)
+    await r.body.text()
+    const deadline = Date.now() + 3000
+    let line: Record<string, unknown> | undefined
+    while (line === undefined && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      line = jsonLines(cli.stdout()).find(
+        (l) => l['msg'] === 'access' && l['cs-uri-stem'] === '/api/one',
+      )
+    }
+    assert.ok(line, `no access line within 3 s; stdout: ${cli.stdout()}`)
+    assert.equal(cli.child.exitCode, null, 'still running')
+    assert.equal(line['sc-status'], 200)
+  })
+
+  it('SIGTERM right after a request: its access line and "stopped" are on stdout at exit', async () => {
+    const config = join(FIXTURES, 'aws-get-distribution-config.json')
+    const args = [
+      '--config',
+      config,
+      '--port',
+      '0',
+      '--admin-port',
+      '0',
+      '--origin',
+      `app=${app.url}`,
+    ]
+    const own = await startCli([...args, '--origin', `assets=${app.url}`], 15_000, 'info')
+    const r = await request(`${own.url}/api/last`)
+    await r.body.text()
+    own.child.kill('SIGTERM') // well within the batch's 100 ms
+    assert.equal(await own.exited, 0)
+    const lines = jsonLines(own.stdout())
+    const access = lines.findIndex((l) => l['msg'] === 'access' && l['cs-uri-stem'] === '/api/last')
+    const stopped = lines.findIndex((l) => l['msg'] === 'stopped')
+    assert.ok(access >= 0, `no access line; stdout: ${own.stdout()}`)
+    assert.ok(stopped > access, `no "stopped" after it; stdout: ${own.stdout()}`)
+  })
+})
+
+/** The complete JSON lines of a stdout so far (a last, partial line is left out). */
+function jsonLines(text: string): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .slice(0, -1)
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+}

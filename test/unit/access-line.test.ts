@@ -50,6 +50,7 @@ const ROWS: ReadonlyArray<readonly [string, AccessRecord, AccessExtra]> = [
   ['a lone surrogate in a short string', HIT, { ...EXTRA, behavior: 'a\ud800"b' }],
   ['a lone surrogate in a long string', HIT, { ...EXTRA, origin: `${'o'.repeat(120)}\udc00` }],
   ['minus zero', record({ 'sc-bytes': -0 }), { ...EXTRA, originMs: -0 }],
+  ['the longest number text', record({ 'sc-bytes': -0.0000012345678901234567 }), EXTRA],
   [
     'large integers',
     record({ 'sc-bytes': Number.MAX_SAFE_INTEGER, 'cs-bytes': 2 ** 60, 'c-port': 1e21 }),
@@ -88,8 +89,7 @@ describe('accessLine', () => {
     const want: string[] = []
     for (let i = 0; i < 300; i++) {
       const rec = record({ ...HIT, 'cs-uri-stem': `/${'p'.repeat(i)}`, 'sc-bytes': i })
-      batch.begin()
-      writeAccessLine(batch, rec, EXTRA, 7, now)
+      writeAccessLine(batch, rec, EXTRA, 7, now) // begins its own line
       want.push(accessLine(rec, EXTRA, 7, now))
     }
     assert.ok(chunks.length >= 2, 'slabs were handed over as they filled')

@@ -77,8 +77,38 @@ describe('LogBatch', () => {
     await new Promise<void>((resolve) => batch.flush(() => resolve()))
     assert.deepEqual(writes, ['a\n', 'b\n'])
     assert.equal(flushed, 1)
-    await sleep(50)
-    assert.deepEqual(writes, ['a\n', 'b\n'], 'nothing written twice (the timer was cleared)')
+    batch.detach()
+  })
+
+  it('a flush clears the timer: a line written after it waits its own full delay', async () => {
+    const writes: string[] = []
+    const batch = new LogBatch({ write: (b: Buffer) => writes.push(b.toString()) }, DELAY * 2)
+    batch.write('a\n')
+    await sleep(DELAY)
+    batch.flushBatch()
+    batch.write('c\n')
+    await sleep(DELAY * 1.5) // past the first line's delay, short of the second's
+    assert.deepEqual(writes, ['a\n'], 'c is still held')
+    await sleep(DELAY * 2)
+    assert.deepEqual(writes, ['a\n', 'c\n'])
+    batch.detach()
+  })
+
+  it('at exit hands the held lines over synchronously where the destination can', () => {
+    const calls: string[] = []
+    const sync = new LogBatch({
+      write: (b: Buffer) => calls.push(`write ${b.toString()}`),
+      writeSync: (b: Buffer) => calls.push(`writeSync ${b.toString()}`),
+    })
+    sync.write('a\n')
+    sync.flushAtExit()
+    assert.deepEqual(calls, ['writeSync a\n'])
+    sync.detach()
+    const plain: string[] = []
+    const batch = new LogBatch({ write: (b: Buffer) => plain.push(b.toString()) })
+    batch.write('b\n')
+    batch.flushAtExit()
+    assert.deepEqual(plain, ['b\n'])
     batch.detach()
   })
 
