@@ -110,20 +110,17 @@ describe('access lines on stdout', () => {
   let app: TestOrigin
   let cli: RunningCli
 
+  /** The proxy of the export, both origins on `app`, logging at info, ports picked free. */
+  const start = () => {
+    const config = join(FIXTURES, 'aws-get-distribution-config.json')
+    const ports = ['--port', '0', '--admin-port', '0']
+    const origins = ['--origin', `app=${app.url}`, '--origin', `assets=${app.url}`]
+    return startCli(['--config', config, ...ports, ...origins], 15_000, 'info')
+  }
+
   before(async () => {
     app = await startOrigin((req, res) => res.end(`app ${req.url ?? ''}`))
-    const config = join(FIXTURES, 'aws-get-distribution-config.json')
-    const args = [
-      '--config',
-      config,
-      '--port',
-      '0',
-      '--admin-port',
-      '0',
-      '--origin',
-      `app=${app.url}`,
-    ]
-    cli = await startCli([...args, '--origin', `assets=${app.url}`], 15_000, 'info')
+    cli = await start()
   })
   after(async () => {
     cli.child.kill('SIGTERM')
@@ -148,18 +145,7 @@ describe('access lines on stdout', () => {
   })
 
   it('SIGTERM right after a request: its access line and "stopped" are on stdout at exit', async () => {
-    const config = join(FIXTURES, 'aws-get-distribution-config.json')
-    const args = [
-      '--config',
-      config,
-      '--port',
-      '0',
-      '--admin-port',
-      '0',
-      '--origin',
-      `app=${app.url}`,
-    ]
-    const own = await startCli([...args, '--origin', `assets=${app.url}`], 15_000, 'info')
+    const own = await start()
     const r = await request(`${own.url}/api/last`)
     await r.body.text()
     own.child.kill('SIGTERM') // well within the batch's 100 ms
