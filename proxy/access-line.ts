@@ -1,11 +1,11 @@
 // The pino `access` line of one request, written as bytes without pino's generic serializer
 // (spec §11.8; issue #8: logging on costs at most 10% of hit throughput). pino spends ~20 µs on
 // an object of this many keys (a serializer and stringifier lookup and a key escape per key);
-// this writes the same JSON into the log's byte slab (log-batch.ts), keys as prepared bytes and
-// values copied character by character, with no line built as a string: the keys in the record's order, undefined values left out,
-// strings escaped as pino escapes them. It is used only for the root logger of createLogger
-// (level, time, pid as its options write them); a line with an object value (an origin group's
-// failover) goes through pino itself.
+// this writes the same JSON into the log's byte slab (log-batch.ts), no line built as a string:
+// keys as prepared bytes, in the record's order, undefined values left out, strings copied
+// character by character and escaped as pino escapes them. It is used only for the root logger
+// of createLogger (level, time, pid as its options write them); a line with an object value (an
+// origin group's failover) goes through pino itself.
 import { W3C_FIELDS, type AccessRecord } from './cloudfront/access-log.js'
 import type { ByteSink } from './log-batch.js'
 

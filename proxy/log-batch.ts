@@ -2,11 +2,11 @@
 // pino's and the access lines alike, so their order is kept — are written as bytes into a
 // 64 KiB slab, and a view of the slab (not a copy) goes to the real, asynchronous destination
 // when the slab is full or FLUSH_MS after the first line held since the last hand-over, at
-// flush(), before pino ends the destination at beforeExit, and at exit, synchronously. Access lines are
-// written into the slab as bytes (access-line.ts), not built as strings. Handing sonic-boom a
-// batch per event-loop turn cost several µs per request on this 2-core box (a thread-pool write
-// every few lines); a batch per slab costs well under one. The destination must take Buffers
-// (a Writable, or sonic-boom in 'buffer' mode).
+// flush(), at beforeExit (before pino ends the destination) and, synchronously, at exit. Access
+// lines are written into the slab as bytes (access-line.ts), not built as strings. Handing
+// sonic-boom a batch per event-loop turn cost several µs per request on this 2-core box (a
+// thread-pool write every few lines); a batch per slab costs well under one. The destination
+// must take Buffers (a Writable, or sonic-boom in 'buffer' mode).
 
 /** What the batch hands its bytes to. */
 export interface ByteDestination {
