@@ -5,7 +5,8 @@
 // The first request that is anything else hands the connection, with that request's bytes
 // and any after it, to node:http's own connection listener for the rest of its life.
 // Idle connections close after the server's keepAliveTimeout (headersTimeout before the
-// first request), as node's do; never while a response is still being written. Switch: FAST_HITS.enabled, or EDGEPROXY_FAST_HITS=0.
+// first request), as node's do; never while a response is still being written.
+// Switch: FAST_HITS.enabled, or EDGEPROXY_FAST_HITS=0.
 import type { Server } from 'node:http'
 import type { Socket } from 'node:net'
 import { keepAliveTail } from '../prebuilt-head.js'

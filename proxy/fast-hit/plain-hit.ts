@@ -34,14 +34,11 @@ export function plainHit(ex: Exchange, deps: Deps, nowMs: number): PlainHit | un
   }
   // Both synchronous here: without a JWT authorizer or a function neither awaits anything.
   if (!isTo(authorize(ex, deps), 'viewerRequest')) return undefined
-  if (!isTo(viewerRequest(ex, deps), 'lookup')) return undefined
+  if (!isTo(viewerRequest(ex, deps), 'lookup') || hasConditionalOrRange(ex.headers)) {
+    return undefined // a conditional or range request is answered by deliver: no key, no lookup
+  }
   const object = hitObject(ex, deps, nowMs)
-  if (
-    object === undefined ||
-    object.hitHeadText === undefined ||
-    object.status >= 400 ||
-    hasConditionalOrRange(ex.headers)
-  ) {
+  if (object === undefined || object.hitHeadText === undefined || object.status >= 400) {
     return undefined
   }
   serve(ex, deps, object, nowMs)

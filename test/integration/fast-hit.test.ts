@@ -10,6 +10,7 @@ import { pino } from 'pino'
 import { FAST_HITS } from '../../proxy/fast-hit/front.js'
 import type { Edgeproxy } from '../../proxy/main.js'
 import { captureLines } from '../helpers/log-lines.js'
+import { countCalls, type CallCounter } from '../helpers/count-calls.js'
 import { startOrigin, type TestOrigin } from '../helpers/origin.js'
 import { exchange, get, masked } from '../helpers/raw-http.js'
 import {
@@ -27,10 +28,8 @@ describe('fast hit path', () => {
   let proxy: Edgeproxy
   let port: number
   /** Responses node:http finished (the fast path makes none). */
-  let nodeEnds = 0
+  let nodeEnds: CallCounter
   const { lines, sink } = captureLines()
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- restored as it was, unbound
-  const originalEnd = ServerResponse.prototype.end
 
   before(async () => {
     origin = await startOrigin((req, res) => {
@@ -46,21 +45,18 @@ describe('fast hit path', () => {
       logger: pino({ level: 'info' }, sink),
     })
     port = Number(new URL(proxy.url).port)
-    ServerResponse.prototype.end = function (this: ServerResponse, ...args: unknown[]) {
-      nodeEnds++
-      return (originalEnd as (...a: unknown[]) => ServerResponse).apply(this, args)
-    } as typeof originalEnd
+    nodeEnds = countCalls(ServerResponse.prototype, 'end')
     await exchange(port, get('/obj'), 1) // the miss that stores it
   })
 
   beforeEach(() => {
-    nodeEnds = 0
+    nodeEnds.reset()
     lines.length = 0
     FAST_HITS.enabled = true
   })
 
   after(async () => {
-    ServerResponse.prototype.end = originalEnd
+    nodeEnds.restore()
     FAST_HITS.enabled = true
     await proxy.close()
     await origin.close()
@@ -70,10 +66,10 @@ describe('fast hit path', () => {
 
   it('answers a plain hit itself, with the bytes and access line of the node:http path', async () => {
     const fast = await exchange(port, get('/obj', 'User-Agent: t/1\r\nReferer: /r\r\n'), 1)
-    assert.equal(nodeEnds, 0, 'node:http answered the hit')
+    assert.equal(nodeEnds.count, 0, 'node:http answered the hit')
     FAST_HITS.enabled = false
     const node = await exchange(port, get('/obj', 'User-Agent: t/1\r\nReferer: /r\r\n'), 1)
-    assert.equal(nodeEnds, 1)
+    assert.equal(nodeEnds.count, 1)
     assert.deepEqual(masked(fast.responses[0]!.head), masked(node.responses[0]!.head))
     assert.equal(fast.responses[0]!.body, BODY)
     assert.ok(fast.responses[0]!.head.includes('x-cache: Hit from cloudfront'))
@@ -105,9 +101,9 @@ describe('fast hit path', () => {
       return Number(line?.split(' ')[1] ?? 0)
     }
     const before = await sample()
-    nodeEnds = 0 // the admin listener's answer
+    nodeEnds.reset() // the admin listener's answer
     await exchange(port, get('/obj') + get('/obj'), 2)
-    assert.equal(nodeEnds, 0)
+    assert.equal(nodeEnds.count, 0)
     assert.equal((await sample()) - before, 2)
   })
 
@@ -123,7 +119,7 @@ describe('fast hit path', () => {
     )
     assert.equal(responses[1]!.body, BODY.slice(0, 10))
     assert.equal(responses[3]!.body, BODY)
-    assert.equal(nodeEnds, 3, 'the range request and both after it went to node')
+    assert.equal(nodeEnds.count, 3, 'the range request and both after it went to node')
     assert.equal(closed, false)
     const ids = accessLines().map((l) => l['x-edge-request-id'])
     assert.equal(new Set(ids).size, 4)
@@ -138,7 +134,7 @@ describe('fast hit path', () => {
     assert.ok(responses[0]!.head.includes(`content-length: ${String(BODY.length)}`))
     assert.equal(responses[0]!.body, '')
     assert.equal(responses[1]!.body, BODY)
-    assert.equal(nodeEnds, 0)
+    assert.equal(nodeEnds.count, 0)
   })
 
   it('hands a head split across packets to node, which answers it', async () => {
@@ -146,7 +142,7 @@ describe('fast hit path', () => {
     const answer = await rawRoundTrip(port, [text.slice(0, 9), text.slice(9)])
     assert.match(answer, /^HTTP\/1\.1 200 OK\r\n/)
     assert.match(answer, /x-cache: Hit from cloudfront/)
-    assert.equal(nodeEnds, 1)
+    assert.equal(nodeEnds.count, 1)
   })
 
   it('hands a request with a body to node after fast hits on the same connection', async () => {
@@ -155,7 +151,7 @@ describe('fast hit path', () => {
     assert.equal(responses[0]!.head[0], 'HTTP/1.1 200 OK')
     assert.equal(responses[1]!.head[0], 'HTTP/1.1 403 Forbidden', 'POST is not allowed here')
     assert.equal(responses[2]!.body, BODY)
-    assert.equal(nodeEnds, 2)
+    assert.equal(nodeEnds.count, 2)
   })
 
   it('leaves a malformed head to node, which refuses it', async () => {
@@ -172,7 +168,7 @@ describe('fast hit path', () => {
     const r = await exchange(port, get('/obj', 'Proxy-Connection: close\r\n'), 1)
     assert.equal(r.responses[0]!.body, BODY)
     assert.equal(r.closed, true)
-    assert.equal(nodeEnds, 1)
+    assert.equal(nodeEnds.count, 1)
   })
 
   it('leaves hits of behaviors with a viewer function or a response headers policy to node', async () => {
@@ -206,11 +202,11 @@ describe('fast hit path', () => {
         ['/fn/x', 'x-tag: ran'],
       ] as const) {
         await exchange(ownPort, get(path), 1) // stores it
-        nodeEnds = 0
+        nodeEnds.reset()
         const { responses } = await exchange(ownPort, get(path), 1)
         assert.ok(responses[0]!.head.includes('x-cache: Hit from cloudfront'), path)
         assert.ok(responses[0]!.head.includes(line), `${path}: ${responses[0]!.head.join(' | ')}`)
-        assert.equal(nodeEnds, 1, `${path} went through node:http`)
+        assert.equal(nodeEnds.count, 1, `${path} went through node:http`)
       }
     } finally {
       await own.close()

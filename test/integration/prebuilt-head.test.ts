@@ -6,6 +6,7 @@ import { ServerResponse } from 'node:http'
 import { after, before, describe, it } from 'node:test'
 import type { Edgeproxy } from '../../proxy/main.js'
 import { PREBUILT_HEADS } from '../../proxy/prebuilt-head.js'
+import { countCalls, type CallCounter } from '../helpers/count-calls.js'
 import { startOrigin, type TestOrigin } from '../helpers/origin.js'
 import { exchange, get, masked } from '../helpers/raw-http.js'
 import { cachingDistribution, startProxy } from '../helpers/proxy.js'
@@ -16,9 +17,7 @@ describe('prebuilt hit heads', () => {
   let origin: TestOrigin
   let proxy: Edgeproxy
   let port: number
-  let writeHeads = 0
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- restored as it was, unbound
-  const original = ServerResponse.prototype.writeHead
+  let writeHeads: CallCounter
 
   before(async () => {
     origin = await startOrigin((req, res) => {
@@ -33,28 +32,25 @@ describe('prebuilt hit heads', () => {
     })
     proxy = await startProxy(cachingDistribution(origin.port))
     port = Number(new URL(proxy.url).port)
-    ServerResponse.prototype.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-      writeHeads++
-      return (original as (...a: unknown[]) => ServerResponse).apply(this, args)
-    } as typeof original
+    writeHeads = countCalls(ServerResponse.prototype, 'writeHead')
     await exchange(port, get('/obj'), 1) // the miss that stores it
   })
 
   after(async () => {
-    ServerResponse.prototype.writeHead = original
+    writeHeads.restore()
     PREBUILT_HEADS.enabled = true
     await proxy.close()
     await origin.close()
   })
 
   it('writes keep-alive hits as text, byte for byte what writeHead writes', async () => {
-    writeHeads = 0
+    writeHeads.reset()
     const text = await exchange(port, get('/obj'), 1)
-    assert.equal(writeHeads, 0, 'the hit went through writeHead')
+    assert.equal(writeHeads.count, 0, 'the hit went through writeHead')
     PREBUILT_HEADS.enabled = false
     const node = await exchange(port, get('/obj'), 1)
     PREBUILT_HEADS.enabled = true
-    assert.equal(writeHeads, 1)
+    assert.equal(writeHeads.count, 1)
     assert.deepEqual(masked(text.responses[0]!.head), masked(node.responses[0]!.head))
     const head = text.responses[0]!.head
     assert.equal(head[0], 'HTTP/1.1 200 OK')
@@ -81,14 +77,14 @@ describe('prebuilt hit heads', () => {
   })
 
   it('leaves Connection: close, HTTP/1.0 and HEAD framing to node', async () => {
-    writeHeads = 0
+    writeHeads.reset()
     const close = await exchange(port, get('/obj', 'Connection: close\r\n'), 1)
     assert.ok(close.responses[0]!.head.includes('Connection: close'))
     assert.equal(close.responses[0]!.body, BODY)
     assert.equal(close.closed, true)
     const http10 = await exchange(port, 'GET /obj HTTP/1.0\r\nHost: edge.test\r\n\r\n', 1)
     assert.equal(http10.responses[0]!.body, BODY)
-    assert.equal(writeHeads, 2)
+    assert.equal(writeHeads.count, 2)
     const head = await exchange(
       port,
       'HEAD /obj HTTP/1.1\r\nHost: edge.test\r\n\r\n' + get('/obj'),

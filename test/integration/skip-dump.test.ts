@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test'
 import type { Edgeproxy } from '../../proxy/main.js'
 import { FAST_HITS } from '../../proxy/fast-hit/front.js'
 import { SKIP_DUMP } from '../../proxy/skip-dump.js'
+import { countCalls, type CallCounter } from '../helpers/count-calls.js'
 import { startOrigin, type TestOrigin } from '../helpers/origin.js'
 import { cachingDistribution, startProxy } from '../helpers/proxy.js'
 import { exchange, get } from '../helpers/raw-http.js'
@@ -17,8 +18,7 @@ describe('bodiless requests are not dumped', () => {
   let origin: TestOrigin
   let proxy: Edgeproxy
   let port = 0
-  let dumps = 0
-  const original = (IncomingMessage.prototype as unknown as { _dump: () => void })._dump
+  let dumps: CallCounter
 
   before(async () => {
     origin = await startOrigin((_req, res) => {
@@ -31,25 +31,24 @@ describe('bodiless requests are not dumped', () => {
     })
     proxy = await startProxy(cachingDistribution(origin.port))
     port = Number(new URL(proxy.url).port)
-    ;(IncomingMessage.prototype as unknown as { _dump: () => void })._dump = function (
-      this: IncomingMessage,
-    ) {
-      // Only the proxy's viewer requests: the test's own origin never sees unread bodies here.
-      if (this.url?.startsWith('/d/') === true) dumps++
-      original.call(this)
-    }
+    // Only the proxy's viewer requests: the test's own origin never sees unread bodies here.
+    dumps = countCalls(
+      IncomingMessage.prototype,
+      '_dump',
+      (req) => req.url?.startsWith('/d/') === true,
+    )
     await exchange(port, get('/d/obj'), 1) // the miss that stores it
   })
 
   after(async () => {
-    ;(IncomingMessage.prototype as unknown as { _dump: () => void })._dump = original
+    dumps.restore()
     SKIP_DUMP.enabled = true
     await proxy.close()
     await origin.close()
   })
 
   it('pipelined keep-alive hits: every answer, none dumped', async () => {
-    dumps = 0
+    dumps.reset()
     const { responses, closed } = await exchange(port, get('/d/obj').repeat(10), 10)
     assert.equal(responses.length, 10)
     for (const r of responses) {
@@ -57,34 +56,34 @@ describe('bodiless requests are not dumped', () => {
       assert.equal(r.body, BODY)
     }
     assert.equal(closed, false)
-    assert.equal(dumps, 0)
+    assert.equal(dumps.count, 0)
   })
 
   it('a Content-Length: 0 request is bodiless too', async () => {
-    dumps = 0
+    dumps.reset()
     const { responses } = await exchange(port, get('/d/obj', 'Content-Length: 0\r\n'), 1)
     assert.equal(responses[0]?.body, BODY)
-    assert.equal(dumps, 0)
+    assert.equal(dumps.count, 0)
   })
 
   it('a request with a body is still dumped, and the next request on the connection is answered', async () => {
-    dumps = 0
+    dumps.reset()
     const post = 'POST /d/obj HTTP/1.1\r\nHost: edge.test\r\nContent-Length: 5\r\n\r\nhello'
     const { responses, closed } = await exchange(port, post + get('/d/obj'), 2)
     assert.equal(responses.length, 2)
     assert.equal(responses[0]?.head[0], 'HTTP/1.1 403 Forbidden')
     assert.equal(responses[1]?.body, BODY)
     assert.equal(closed, false)
-    assert.equal(dumps, 1)
+    assert.equal(dumps.count, 1)
   })
 
   it('with the switch off, node dumps every request as before', async () => {
     SKIP_DUMP.enabled = false
     FAST_HITS.enabled = false // hits on the fast path have no IncomingMessage to dump
-    dumps = 0
+    dumps.reset()
     const { responses } = await exchange(port, get('/d/obj').repeat(3), 3)
     assert.equal(responses.length, 3)
-    assert.equal(dumps, 3)
+    assert.equal(dumps.count, 3)
     SKIP_DUMP.enabled = true
     FAST_HITS.enabled = true
   })
