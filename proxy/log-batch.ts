@@ -5,8 +5,10 @@
 // flush(), at beforeExit (before pino ends the destination) and, synchronously, at exit. Access
 // lines are written into the slab as bytes (access-line.ts), not built as strings. Handing
 // sonic-boom a batch per event-loop turn cost several µs per request on this 2-core box (a
-// thread-pool write every few lines); a batch per slab costs well under one. The destination
-// must take Buffers (a Writable, or sonic-boom in 'buffer' mode).
+// thread-pool write every few lines); a batch per slab costs well under one. A slab is used
+// again once the destination reports all of it written (a fresh one costs cache misses and
+// page faults as it is filled); until then it is never written over. The destination must take
+// Buffers (a Writable, or sonic-boom in 'buffer' mode).
 
 /** What the batch hands its bytes to. */
 export interface ByteDestination {
@@ -14,6 +16,15 @@ export interface ByteDestination {
   flush?(cb?: (err?: Error) => void): void
   /** Writes before returning (at exit, where an asynchronous write would never finish). */
   writeSync?(chunk: Buffer): void
+  /** Calls `listener` with the byte count of each completed write, in the order of the
+   * writes: a slab whose bytes are all written is used again (a warm one, not a fresh one). */
+  onWritten?(listener: (bytes: number) => void): void
+}
+
+/** Lines held outside the slab (access-line.ts holds records and writes their lines in runs):
+ * written into it before any other line and before any hand-over, so order is kept. */
+export interface HeldLines {
+  writeHeld(): void
 }
 
 /** Where the bytes of a line are written: `begin()` starts it, then `slab[pos..]`, after
@@ -21,6 +32,8 @@ export interface ByteDestination {
 export interface ByteSink {
   slab: Buffer
   pos: number
+  /** Counts the slabs: changes whenever `slab` is replaced. */
+  slabNo: number
   begin(): void
   room(n: number): void
 }
@@ -29,10 +42,15 @@ export interface ByteSink {
 const SLAB = 64 * 1024
 /** How long a line may wait for its slab to fill. */
 export const FLUSH_MS = 100
+/** Written slabs kept for use again, and replaced slabs followed until they are written (a
+ * destination that stops writing leaves the rest to the garbage collector). */
+const SPARE = 3
+const FOLLOWED = 16
 
 export class LogBatch implements ByteSink {
-  slab = Buffer.allocUnsafeSlow(SLAB)
+  slab: Buffer = Buffer.allocUnsafeSlow(SLAB)
   pos = 0
+  slabNo = 0
   /** Where the bytes not yet handed over start. */
   #start = 0
   /** Where the line being written starts (kept whole when the slab is replaced). */
@@ -42,6 +60,15 @@ export class LogBatch implements ByteSink {
   readonly #delayMs: number
   readonly #onTimer = () => this.flushBatch()
   readonly #onExit = () => this.flushAtExit()
+  /** Bytes handed to the destination, and bytes it has written, since the start. */
+  #handed = 0
+  #written = 0
+  /** Replaced slabs, each with the count of handed bytes that ends it, oldest first. */
+  readonly #retired: Array<{ readonly slab: Buffer; readonly end: number }> = []
+  readonly #spare: Buffer[] = []
+  readonly #recycles: boolean
+  /** Lines held for this batch elsewhere, if any. */
+  held: HeldLines | undefined
 
   constructor(dest: ByteDestination, delayMs = FLUSH_MS) {
     this.#dest = dest
@@ -50,11 +77,18 @@ export class LogBatch implements ByteSink {
     // At beforeExit pino ends `dest` once it drains; the held lines must be in it by then.
     process.prependListener('beforeExit', this.#onTimer)
     process.prependListener('exit', this.#onExit)
+    this.#recycles = dest.onWritten !== undefined
+    dest.onWritten?.((bytes) => this.#onWritten(bytes))
   }
 
   /** Starts a line at `pos`. */
   begin(): void {
     this.#line = this.pos
+    this.arm()
+  }
+
+  /** Starts the delay, if not started, after which the held lines are handed over. */
+  arm(): void {
     this.#timer ??= setTimeout(this.#onTimer, this.#delayMs).unref()
   }
 
@@ -64,14 +98,24 @@ export class LogBatch implements ByteSink {
     if (this.slab.length - this.pos >= n) return
     const partial = this.slab.subarray(this.#line, this.pos)
     this.#handOver(this.#line)
+    if (this.#recycles && this.slab.length === SLAB) {
+      if (this.#retired.length === FOLLOWED) this.#retired.shift()
+      this.#retired.push({ slab: this.slab, end: this.#handed })
+    }
+    const size = partial.length + n
     // Doubled past a slab: a line longer than one is not copied again at every room().
-    this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB, 2 * (partial.length + n)))
+    this.slab =
+      size <= SLAB
+        ? (this.#spare.pop() ?? Buffer.allocUnsafeSlow(SLAB))
+        : Buffer.allocUnsafeSlow(Math.max(SLAB, 2 * size))
+    this.slabNo++
     this.pos = partial.copy(this.slab, 0)
     this.#start = this.#line = 0
   }
 
   /** A line of pino's own (any text). */
   write(line: string): void {
+    this.held?.writeHeld()
     this.begin()
     this.room(Buffer.byteLength(line))
     this.pos += this.slab.write(line, this.pos, 'utf8')
@@ -79,6 +123,7 @@ export class LogBatch implements ByteSink {
 
   /** Hands the held lines over now; a failing destination loses them but never throws. */
   flushBatch(): void {
+    this.held?.writeHeld()
     clearTimeout(this.#timer)
     this.#timer = undefined
     this.#handOver(this.pos)
@@ -86,6 +131,7 @@ export class LogBatch implements ByteSink {
 
   /** At process exit: the held lines, written before returning where the destination can. */
   flushAtExit(): void {
+    this.held?.writeHeld()
     clearTimeout(this.#timer)
     this.#timer = undefined
     this.#handOver(this.pos, true)
@@ -114,8 +160,23 @@ export class LogBatch implements ByteSink {
     try {
       if (sync && this.#dest.writeSync) this.#dest.writeSync(bytes)
       else this.#dest.write(bytes)
+      this.#handed += end - start
     } catch (err) {
       process.stderr.write(`edgeproxy: log lines lost: ${String(err)}\n`)
+    }
+  }
+
+  /** A write completed: the retired slabs whose bytes are all written are free again. */
+  #onWritten(bytes: number): void {
+    this.#written += bytes
+    const retired = this.#retired
+    for (
+      let done = retired[0];
+      done !== undefined && done.end <= this.#written;
+      done = retired[0]
+    ) {
+      retired.shift()
+      if (this.#spare.length < SPARE) this.#spare.push(done.slab)
     }
   }
 }

@@ -18,11 +18,12 @@ import {
 } from './cloudfront/access-log.js'
 import type { AccessLogConfig } from './config/types.js'
 import type { Exchange } from './pipeline/exchange.js'
-import { writeAccessLine } from './access-line.js'
+import { HeldAccessLines } from './access-line.js'
 import { LogBatch, type ByteDestination } from './log-batch.js'
 
-/** The batch of each logger createLogger made: access lines are written into it as bytes. */
-const ownDestinations = new WeakMap<Logger, LogBatch>()
+/** The batch of each logger createLogger made, and its access lines (written into it as
+ * bytes). */
+const ownDestinations = new WeakMap<Logger, { batch: LogBatch; lines: HeldAccessLines }>()
 
 export function createLogger(
   level = process.env['LOG_LEVEL'] ?? 'info',
@@ -33,21 +34,25 @@ export function createLogger(
     { level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
     batch,
   )
-  ownDestinations.set(log, batch)
+  const lines = new HeldAccessLines(batch, process.pid)
+  batch.held = lines
+  ownDestinations.set(log, { batch, lines })
   return log
 }
 
 /** sonic-boom in 'buffer' mode, as used here (its types say string). */
 interface BufferBoom {
   sync: boolean
+  on(event: 'write', listener: (bytes: number) => void): void
   write(chunk: Buffer): boolean
   flush(cb?: (err?: Error) => void): void
   flushSync(): void
 }
 
-/** Asynchronous stdout taking Buffers: each batch (log-batch.ts) is written as it comes. At
- * exit the last batch is written synchronously: queued behind a write in flight, and flushed by
- * sonic-boom's flushSync, or written at once. */
+/** Asynchronous stdout taking Buffers: each batch (log-batch.ts) is written as it comes, and
+ * each completed write is reported (sonic-boom's 'write' event). At exit the last batch is
+ * written synchronously: queued behind a write in flight, and flushed by sonic-boom's
+ * flushSync, or written at once. */
 function stdoutBytes(): ByteDestination {
   const opts = { dest: 1, sync: false, contentMode: 'buffer' } as const
   const boom = pino.destination(opts) as unknown as BufferBoom
@@ -59,6 +64,7 @@ function stdoutBytes(): ByteDestination {
       boom.write(chunk)
       boom.flushSync()
     },
+    onWritten: (listener) => boom.on('write', listener),
   }
 }
 
@@ -93,7 +99,7 @@ export function createAccessLog(log: Logger, file: AccessLogConfig | undefined):
           origin: ex.origin?.id,
           originMs: ex.originMs,
         }
-        writeAccessLine(own, rec, extra, process.pid, Date.now())
+        own.lines.add(rec, extra, Date.now())
       } else if (toPino) {
         log.info(
           {
@@ -110,7 +116,7 @@ export function createAccessLog(log: Logger, file: AccessLogConfig | undefined):
       w3c?.write(formatW3cLine(rec))
     },
     close() {
-      own?.flushBatch()
+      own?.batch.flushBatch()
       if (w3c === undefined) return Promise.resolve()
       return new Promise((resolve) => {
         w3c.once('close', () => resolve())
