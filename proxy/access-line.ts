@@ -27,6 +27,11 @@ const TAIL = Buffer.from(',"msg":"access"}\n', 'latin1')
 /** The line's parts: its head (level, time, pid; keyed by the time), the fields, its tail. */
 const PARTS = 1 + KEYS.length + 1
 const LAST = PARTS - 1
+/** The parts of the request id, new in every line: never compared with the previous line's (two
+ * different ids of one length are compared character by character). The second is copied from
+ * the first when both are the same string. */
+const ID = 1 + W3C_FIELDS.indexOf('x-edge-request-id')
+const REQ_ID = 1 + W3C_FIELDS.length
 
 type Value = string | number | undefined
 
@@ -78,7 +83,7 @@ export class AccessLineWriter {
     let run = -1
     for (let i = 0; i < PARTS; i++) {
       const x = v[i]
-      if (same && x === prev[i]) {
+      if (same && i !== ID && i !== REQ_ID && x === prev[i]) {
         if (run < 0) run = i
         continue
       }
@@ -90,6 +95,13 @@ export class AccessLineWriter {
       at[i] = out.pos
       if (i === 0) head(out, nowMs, pid)
       else if (i === LAST) copy(out, TAIL)
+      else if (i === REQ_ID && x === v[ID] && x !== undefined && out.slabNo === slabNo)
+        copyValue(
+          out,
+          KEYS[i - 1] as Buffer,
+          (at[ID] as number) + (KEYS[ID - 1] as Buffer).length,
+          at[ID + 1] as number,
+        )
       else field(out, KEYS[i - 1] as Buffer, x)
       // A slab replaced in the middle of the line: the rest is not copied from the old one.
       if (out.slabNo !== slabNo) same = false
@@ -158,6 +170,17 @@ export class HeldAccessLines implements HeldLines {
     }
     held.length = 0
   }
+}
+
+/** `,"key":` and the value already written at `slab[start, stop)` of the line. */
+function copyValue(out: ByteSink, key: Buffer, start: number, stop: number): void {
+  const from = out.slab
+  out.room(key.length + stop - start)
+  copy(out, key)
+  // A slab replaced by room() is copied from: it is not written over before a later one is.
+  if (out.slab === from) from.copyWithin(out.pos, start, stop)
+  else from.copy(out.slab, out.pos, start, stop)
+  out.pos += stop - start
 }
 
 /** `{"level":30,"time":"…","pid":…`, as pino's options in createLogger write them. */

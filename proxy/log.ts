@@ -130,20 +130,30 @@ function isEmpty(file: string): boolean {
   return (statSync(file, { throwIfNoEntry: false })?.size ?? 0) === 0
 }
 
-const kRead = Symbol('edgeproxy.bytesRead')
-const kWritten = Symbol('edgeproxy.bytesWritten')
-type CountedSocket = Socket & { [kRead]?: number; [kWritten]?: number }
+const kCounted = Symbol('edgeproxy.bytesCounted')
+/** A connection's byte counts when its previous exchange finished. */
+interface Counted {
+  read: number
+  written: number
+}
+type CountedSocket = Socket & { [kCounted]?: Counted }
 
 /** Bytes this exchange moved on its connection since the previous exchange on it finished. */
 function socketBytes(socket: CountedSocket): { read: number; written: number } {
-  // Each read once: both are getters (bytesRead asks the native handle).
+  // Each read once: both are getters (bytesRead asks the native handle). One object per
+  // connection holds the counts: a socket's shape varies, and loads and stores keyed on it are
+  // megamorphic.
   const bytesRead = socket.bytesRead
   const bytesWritten = socket.bytesWritten
-  const read = bytesRead - (socket[kRead] ?? 0)
-  const written = bytesWritten - (socket[kWritten] ?? 0)
-  socket[kRead] = bytesRead
-  socket[kWritten] = bytesWritten
-  return { read, written }
+  const counted = socket[kCounted]
+  if (counted === undefined) {
+    socket[kCounted] = { read: bytesRead, written: bytesWritten }
+    return { read: bytesRead, written: bytesWritten }
+  }
+  const bytes = { read: bytesRead - counted.read, written: bytesWritten - counted.written }
+  counted.read = bytesRead
+  counted.written = bytesWritten
+  return bytes
 }
 
 /** CloudFront's 33 fields for one exchange (spec §11.8). */

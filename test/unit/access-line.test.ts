@@ -16,7 +16,7 @@ import {
   accessLines,
   type AccessExtra,
 } from '../../proxy/access-line.js'
-import { LogBatch, type ByteSink } from '../../proxy/log-batch.js'
+import { LogBatch, SLAB, type ByteSink } from '../../proxy/log-batch.js'
 import { W3C_FIELDS, type AccessRecord } from '../../proxy/cloudfront/access-log.js'
 
 /** A record with every field undefined but those given, in CloudFront's field order. */
@@ -99,7 +99,7 @@ describe('accessLine', () => {
     const now = Date.parse('2026-11-24T20:04:44.123Z')
     const want: string[] = []
     for (let i = 0; i < 300; i++) {
-      const rec = record({ ...HIT, 'cs-uri-stem': `/${'p'.repeat(i)}`, 'sc-bytes': i })
+      const rec = record({ ...HIT, 'cs-uri-stem': `/${'p'.repeat(4 * i * SCALE)}`, 'sc-bytes': i })
       lines.write(batch, rec, EXTRA, 7, now) // begins its own line
       want.push(accessLine(rec, EXTRA, 7, now))
     }
@@ -125,7 +125,9 @@ describe('accessLine', () => {
 
 const NOW = Date.parse('2026-11-24T20:04:44.123Z')
 const PID = 4242
-const SLAB = 64 * 1024
+/** Slabs are this many times 64 KiB: line lengths scale with them. */
+const SCALE = SLAB / 65536
+
 const PID_FIELD = /"pid":\d+/
 const turn = () => new Promise((r) => setImmediate(r))
 
@@ -259,6 +261,13 @@ const SEQUENCES: ReadonlyArray<readonly [string, readonly Step[]]> = [
       step({ 'x-edge-location': 'LOCAL1-C1-LONGER', 'c-port': 1 }, { originMs: 100000.5 }),
       step({ 'x-edge-location': 'L', 'c-port': 65535 }, { originMs: undefined }),
     ],
+  ],
+  [
+    'reqId the same string as x-edge-request-id, as log.ts gives them, and then not',
+    [`a"b`, 'plain-id-1', 'plain-id-2', 'ü-id', undefined, 'plain-id-2', 'x'].map((id, i) => {
+      const reqId = i === 6 ? 'other' : (id ?? 'none')
+      return step({ 'x-edge-request-id': id }, { reqId })
+    }),
   ],
   [
     'every field changing at once, then none',
@@ -427,6 +436,37 @@ describe('AccessLineWriter: lines copied from the line before', () => {
     })
   }
 
+  // reqId is copied from the request id just written in the same line: the slab may end
+  // anywhere around them, after a line that is copied from or not.
+  for (const warm of [false, true]) {
+    it(`writes reqId as the request id across a slab end (${warm ? 'after' : 'without'} a line before)`, () => {
+      const id = 'I'.repeat(300)
+      const rec = record({ ...HIT, 'x-edge-request-id': id })
+      const extra = { ...EXTRA, reqId: id }
+      const line = accessLine(rec, extra, PID, NOW)
+      const before = accessLine(HIT, EXTRA, PID, NOW)
+      const at = (key: string) => line.indexOf(`,"${key}"`)
+      // The bytes left in the slab when the line starts: the slab ends in the request id, in
+      // the fields between it and reqId, in reqId's key or its value, or just after it.
+      const cuts = [at('x-edge-request-id') + 100, at('x-host-header') + 3, at('reqId') + 4]
+      cuts.push(at('reqId') + 200, at('behavior'))
+      for (const cut of cuts) {
+        const chunks: Buffer[] = []
+        const batch = new LogBatch({ write: (b: Buffer) => chunks.push(Buffer.from(b)) })
+        const w = new AccessLineWriter()
+        const filler = `${'p'.repeat(SLAB - cut - (warm ? before.length : 0) - 1)}\n`
+        batch.write(filler)
+        if (warm) w.write(batch, HIT, EXTRA, PID, NOW)
+        assert.equal(batch.pos, SLAB - cut)
+        w.write(batch, rec, extra, PID, NOW)
+        w.write(batch, rec, extra, PID, NOW)
+        batch.detach()
+        const want = filler + (warm ? before : '') + line + line
+        assert.equal(Buffer.concat(chunks).toString(), want, `slab ending ${String(cut)} bytes in`)
+      }
+    })
+  }
+
   it('writes long runs of lines of many lengths, pino lines between, through a batch whose slabs are used again', () => {
     // Writes complete a few lines after they are handed over; each is copied when reported.
     const pending: Buffer[] = []
@@ -452,10 +492,14 @@ describe('AccessLineWriter: lines copied from the line before', () => {
     const n = 1200
     for (let i = 0; i < n; i++) {
       const ua =
-        i === 500 ? 'U'.repeat(100_000) : i === 900 ? 'é"'.repeat(40_000) : `ua/${String(i % 3)}`
+        i === 500
+          ? 'U'.repeat(100_000 * SCALE)
+          : i === 900
+            ? 'é"'.repeat(40_000 * SCALE)
+            : `ua/${String(i % 3)}`
       const rec = record({
         ...HIT,
-        'cs-uri-stem': `/${'p'.repeat((i * 157) % 2400)}`,
+        'cs-uri-stem': `/${'p'.repeat(((i * 157) % 2400) * SCALE)}`,
         'cs(User-Agent)': ua,
         'c-port': i % 7 === 0 ? 51234 : i,
         'sc-status': i % 11 === 0 ? '000' : 200,

@@ -6,7 +6,7 @@
 // until all of it is reported written, then used again; without one, never used again.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { LogBatch, type ByteDestination } from '../../proxy/log-batch.js'
+import { LogBatch, SLAB, type ByteDestination } from '../../proxy/log-batch.js'
 
 const turn = () => new Promise((r) => setImmediate(r))
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -34,20 +34,21 @@ describe('LogBatch', () => {
     batch.write('first\n')
     batch.flushBatch()
     const line = `${'x'.repeat(1000)}\n`
-    for (let i = 0; i < 100; i++) batch.write(line) // 100 kB: more than one 64 KiB slab
+    const count = Math.ceil((1.5 * SLAB) / line.length) // more than one slab
+    for (let i = 0; i < count; i++) batch.write(line)
     // A line written by hand, split by room() in its middle, as access lines are.
     batch.begin()
     batch.room(3)
     batch.slab.write('ab', batch.pos, 'latin1')
     batch.pos += 2
-    batch.room(200_000)
+    batch.room(3 * SLAB)
     batch.slab.write('c\n', batch.pos, 'latin1')
     batch.pos += 2
     assert.ok(writes.length >= 3, 'full slabs were handed over at once')
     batch.flushBatch()
     assert.equal(writes[0]?.toString(), 'first\n', 'the first view is not written over')
     const rest = Buffer.concat(writes.slice(1)).toString()
-    assert.equal(rest, line.repeat(100) + 'abc\n')
+    assert.equal(rest, line.repeat(count) + 'abc\n')
     for (const w of writes.slice(1, -1))
       assert.ok(w.toString().endsWith('\n'), 'views end at a line')
     batch.detach()
@@ -311,14 +312,17 @@ describe('LogBatch', () => {
 /** Longer than any test: slabs are handed over as they fill, or by flushBatch. */
 const LONG = 60_000
 
-/** Numbered lines of 100 to 1000 bytes written into `batch`, and their text. */
+/** Slabs are this many times 64 KiB: lines scale with them, so each test fills as many. */
+const SCALE = SLAB / 65536
+
+/** Numbered lines of 100 to 1000 bytes (times SCALE) written into `batch`, and their text. */
 function writer(batch: LogBatch): { put(n: number): void; text(): string } {
   const all: string[] = []
   return {
     put(n) {
       for (let k = 0; k < n; k++) {
         const i = all.length
-        const line = `${String(i).padStart(6, '0')} ${'x'.repeat(93 + ((i * 37) % 900))}\n`
+        const line = `${String(i).padStart(6, '0')} ${'x'.repeat((93 + ((i * 37) % 900)) * SCALE)}\n`
         all.push(line)
         batch.write(line)
       }
