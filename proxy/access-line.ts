@@ -144,7 +144,7 @@ const HOLD = 32
 export class HeldAccessLines implements HeldLines {
   readonly #writer = new AccessLineWriter()
   /** record, extra, time (ms) of each held line. */
-  readonly #held: Array<AccessRecord | AccessExtra | number> = []
+  #held: Array<AccessRecord | AccessExtra | number> = []
   readonly #batch: LogBatch
   readonly #pid: number
 
@@ -163,12 +163,15 @@ export class HeldAccessLines implements HeldLines {
 
   writeHeld(): void {
     const held = this.#held
+    if (held.length === 0) return
+    // Taken before writing: a line logged while these are written (by anything the batch's
+    // destination calls) finds none held, and none is written twice.
+    this.#held = []
     for (let i = 0; i < held.length; i += 3) {
       const rec = held[i] as AccessRecord
       const extra = held[i + 1] as AccessExtra
       this.#writer.write(this.#batch, rec, extra, this.#pid, held[i + 2] as number)
     }
-    held.length = 0
   }
 }
 
