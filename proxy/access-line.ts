@@ -120,14 +120,8 @@ export class AccessLineWriter {
   #copy(out: ByteSink, from: Buffer, first: number, end: number): void {
     const prevAt = this.#prevAt
     const start = prevAt[first] as number
-    const stop = prevAt[end] as number
-    out.room(stop - start)
-    const to = out.slab
-    const p = out.pos
+    const p = copyFrom(out, from, start, prevAt[end] as number)
     for (let k = first; k < end; k++) this.#curAt[k] = (prevAt[k] as number) - start + p
-    if (to === from) to.copyWithin(p, start, stop)
-    else from.copy(to, p, start, stop)
-    out.pos += stop - start
   }
 }
 
@@ -178,12 +172,20 @@ export class HeldAccessLines implements HeldLines {
 /** `,"key":` and the value already written at `slab[start, stop)` of the line. */
 function copyValue(out: ByteSink, key: Buffer, start: number, stop: number): void {
   const from = out.slab
-  out.room(key.length + stop - start)
   copy(out, key)
-  // A slab replaced by room() is copied from: it is not written over before a later one is.
-  if (out.slab === from) from.copyWithin(out.pos, start, stop)
-  else from.copy(out.slab, out.pos, start, stop)
-  out.pos += stop - start
+  copyFrom(out, from, start, stop)
+}
+
+/** Copies `from[start, stop)` to the line and returns where the copy starts. `from` is the
+ * sink's slab or one that room() has just replaced: that is not written over before a later
+ * one is, so it is copied from. */
+function copyFrom(out: ByteSink, from: Buffer, start: number, stop: number): number {
+  out.room(stop - start)
+  const p = out.pos
+  if (out.slab === from) from.copyWithin(p, start, stop)
+  else from.copy(out.slab, p, start, stop)
+  out.pos = p + stop - start
+  return p
 }
 
 /** `{"level":30,"time":"…","pid":…`, as pino's options in createLogger write them. */

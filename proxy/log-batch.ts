@@ -67,7 +67,6 @@ export class LogBatch implements ByteSink {
   /** Replaced slabs, each with the count of handed bytes that ends it, oldest first. */
   readonly #retired: Array<{ readonly slab: Buffer; readonly end: number }> = []
   readonly #spare: Buffer[] = []
-  readonly #recycles: boolean
   /** Lines held for this batch elsewhere, if any. */
   held: HeldLines | undefined
 
@@ -78,7 +77,6 @@ export class LogBatch implements ByteSink {
     // At beforeExit pino ends `dest` once it drains; the held lines must be in it by then.
     process.prependListener('beforeExit', this.#onTimer)
     process.prependListener('exit', this.#onExit)
-    this.#recycles = dest.onWritten !== undefined
     dest.onWritten?.((bytes) => this.#onWritten(bytes))
   }
 
@@ -99,7 +97,8 @@ export class LogBatch implements ByteSink {
     if (this.slab.length - this.pos >= n) return
     const partial = this.slab.subarray(this.#line, this.pos)
     this.#handOver(this.#line)
-    if (this.#recycles && this.slab.length === SLAB) {
+    // Only a destination that reports its writes gets its slabs back.
+    if (this.#dest.onWritten !== undefined && this.slab.length === SLAB) {
       if (this.#retired.length === FOLLOWED) this.#retired.shift()
       this.#retired.push({ slab: this.slab, end: this.#handed })
     }
