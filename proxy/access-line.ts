@@ -18,22 +18,37 @@ export interface AccessExtra {
   readonly originMs: number | undefined
 }
 
-/** `,"key":` of each field as bytes, in the line's order (the record's, then AccessExtra's). */
+/** The values of one line, in its order: CloudFront's 33 fields (W3C_FIELDS), then AccessExtra's
+ * reqId, behavior, origin and originMs. log.ts builds it straight from the exchange: one array
+ * per request, no record object besides. */
+export type LineValues = readonly Value[]
+
+type Value = string | number | undefined
+
+/** The values of a record and its extra, as a line writes them. */
+export function lineValues(r: AccessRecord, extra: AccessExtra): LineValues {
+  const values: Value[] = W3C_FIELDS.map((f) => r[f])
+  values.push(extra.reqId, extra.behavior, extra.origin, extra.originMs)
+  return values
+}
+
+/** `,"key":` of each field as bytes, in the line's order (LineValues'). */
 const KEYS = [...W3C_FIELDS, 'reqId', 'behavior', 'origin', 'originMs'].map((name) =>
   Buffer.from(`,${JSON.stringify(name)}:`, 'latin1'),
 )
+/** How many values a line has. */
+export const LINE_FIELDS = KEYS.length
 const TAIL = Buffer.from(',"msg":"access"}\n', 'latin1')
 
-/** The line's parts: its head (level, time, pid; keyed by the time), the fields, its tail. */
-const PARTS = 1 + KEYS.length + 1
+/** The line's parts: its head (level, time, pid; keyed by the time), the fields, its tail. Part
+ * i of a field is LineValues' i - 1. */
+const PARTS = 1 + LINE_FIELDS + 1
 const LAST = PARTS - 1
 /** The parts of the request id, new in every line: never compared with the previous line's (two
  * different ids of one length are compared character by character). The second is copied from
  * the first when both are the same string. */
 const ID = 1 + W3C_FIELDS.indexOf('x-edge-request-id')
 const REQ_ID = 1 + W3C_FIELDS.length
-
-type Value = string | number | undefined
 
 /**
  * Writes access lines into a sink, each as a copy of the previous line where its values are
@@ -48,32 +63,16 @@ export class AccessLineWriter {
   /** slabNo of the slab the previous line is in; -1 when there is none to copy from. */
   #slabNo = -1
   #pid = -1
-  /** The previous line's values. */
-  readonly #prev: Value[] = new Array<Value>(PARTS).fill(undefined)
+  /** The previous line's time and values. */
+  #prevTime = NaN
+  readonly #prev: Value[] = new Array<Value>(LINE_FIELDS).fill(undefined)
   /** Where each part of the previous (current) line starts in the slab, and where it ends. */
   #prevAt = new Int32Array(PARTS + 1)
   #curAt = new Int32Array(PARTS + 1)
 
-  /** Writes the line pino writes for `log.info({...rec, ...extra}, 'access')`, newline
-   * included. */
-  write(out: ByteSink, r: AccessRecord, extra: AccessExtra, pid: number, nowMs: number): void {
-    // Loaded by name, in KEYS' order (access-line.test compares whole lines with pino's): one
-    // load keyed by 37 different names went megamorphic. A new array, not one kept: storing
-    // this request's (young) strings into a long-lived array costs a write barrier each.
-    // prettier-ignore
-    const v: Value[] = [
-      nowMs,
-      r.date, r.time, r['x-edge-location'], r['sc-bytes'], r['c-ip'], r['cs-method'], r['cs(Host)'],
-      r['cs-uri-stem'], r['sc-status'], r['cs(Referer)'], r['cs(User-Agent)'], r['cs-uri-query'],
-      r['cs(Cookie)'], r['x-edge-result-type'], r['x-edge-request-id'], r['x-host-header'],
-      r['cs-protocol'], r['cs-bytes'], r['time-taken'], r['x-forwarded-for'], r['ssl-protocol'],
-      r['ssl-cipher'], r['x-edge-response-result-type'], r['cs-protocol-version'], r['fle-status'],
-      r['fle-encrypted-fields'], r['c-port'], r['time-to-first-byte'],
-      r['x-edge-detailed-result-type'], r['sc-content-type'], r['sc-content-len'],
-      r['sc-range-start'], r['sc-range-end'],
-      extra.reqId, extra.behavior, extra.origin, extra.originMs,
-      undefined, // the tail
-    ]
+  /** Writes the line pino writes for `log.info({...rec, ...extra}, 'access')` (`v` is
+   * lineValues(rec, extra)), newline included. */
+  write(out: ByteSink, v: LineValues, pid: number, nowMs: number): void {
     out.begin()
     const slabNo = out.slabNo
     const from = out.slab
@@ -81,21 +80,26 @@ export class AccessLineWriter {
     const at = this.#curAt
     let same = out === this.#sink && slabNo === this.#slabNo && pid === this.#pid
     let run = -1
-    for (let i = 0; i < PARTS; i++) {
-      const x = v[i]
-      if (same && i !== ID && i !== REQ_ID && x === prev[i]) {
+    if (same && nowMs === this.#prevTime) run = 0
+    else {
+      this.#prevTime = nowMs
+      at[0] = out.pos
+      head(out, nowMs, pid)
+      if (out.slabNo !== slabNo) same = false
+    }
+    for (let i = 1; i < LAST; i++) {
+      const x = v[i - 1]
+      if (same && i !== ID && i !== REQ_ID && x === prev[i - 1]) {
         if (run < 0) run = i
         continue
       }
-      prev[i] = x
+      prev[i - 1] = x
       if (run >= 0) {
         this.#copy(out, from, run, i)
         run = -1
       }
       at[i] = out.pos
-      if (i === 0) head(out, nowMs, pid)
-      else if (i === LAST) copy(out, TAIL)
-      else if (i === REQ_ID && x === v[ID] && x !== undefined && out.slabNo === slabNo)
+      if (i === REQ_ID && x === v[ID - 1] && x !== undefined && out.slabNo === slabNo)
         copyValue(
           out,
           KEYS[i - 1] as Buffer,
@@ -106,7 +110,13 @@ export class AccessLineWriter {
       // A slab replaced in the middle of the line: the rest is not copied from the old one.
       if (out.slabNo !== slabNo) same = false
     }
-    if (run >= 0) this.#copy(out, from, run, PARTS)
+    // The tail is the same in every line.
+    if (same) this.#copy(out, from, run < 0 ? LAST : run, PARTS)
+    else {
+      if (run >= 0) this.#copy(out, from, run, LAST)
+      at[LAST] = out.pos
+      copy(out, TAIL)
+    }
     at[PARTS] = out.pos
     // The next line copies from this one only if the whole of it is in one slab.
     this.#sink = out
@@ -130,15 +140,15 @@ export class AccessLineWriter {
 const HOLD = 32
 
 /**
- * The access lines of a log batch: each request's record is held, and the lines of HOLD records
- * are written in one go, or sooner when the batch writes or hands over anything (a pino line, a
- * flush, its delay after the first held record, exit; set as the batch's `held`), so lines keep
- * their order and their delay.
+ * The access lines of a log batch: each request's values are held, and the lines of HOLD
+ * requests are written in one go, or sooner when the batch writes or hands over anything (a pino
+ * line, a flush, its delay after the first held line, exit; set as the batch's `held`), so lines
+ * keep their order and their delay.
  */
 export class HeldAccessLines implements HeldLines {
   readonly #writer = new AccessLineWriter()
-  /** record, extra, time (ms) of each held line. */
-  #held: Array<AccessRecord | AccessExtra | number> = []
+  /** values, time (ms) of each held line. */
+  #held: Array<LineValues | number> = []
   readonly #batch: LogBatch
   readonly #pid: number
 
@@ -148,11 +158,11 @@ export class HeldAccessLines implements HeldLines {
   }
 
   /** Holds the line of one request that finished at `nowMs`. */
-  add(rec: AccessRecord, extra: AccessExtra, nowMs: number): void {
+  add(values: LineValues, nowMs: number): void {
     const held = this.#held
-    held.push(rec, extra, nowMs)
-    if (held.length === 3) this.#batch.arm()
-    else if (held.length === 3 * HOLD) this.writeHeld()
+    held.push(values, nowMs)
+    if (held.length === 2) this.#batch.arm()
+    else if (held.length === 2 * HOLD) this.writeHeld()
   }
 
   writeHeld(): void {
@@ -161,13 +171,16 @@ export class HeldAccessLines implements HeldLines {
     // Taken before writing: a line logged while these are written (by anything the batch's
     // destination calls) finds none held, and none is written twice.
     this.#held = []
-    for (let i = 0; i < held.length; i += 3) {
-      const rec = held[i] as AccessRecord
-      const extra = held[i + 1] as AccessExtra
-      this.#writer.write(this.#batch, rec, extra, this.#pid, held[i + 2] as number)
+    for (let i = 0; i < held.length; i += 2) {
+      const values = held[i] as LineValues
+      this.#writer.write(this.#batch, values, this.#pid, held[i + 1] as number)
     }
   }
 }
+
+/** Runs of bytes and strings up to this long are copied in a loop: a native call (set,
+ * copyWithin, write) costs more than the loop. */
+const SHORT = 48
 
 /** `,"key":` and the value already written at `slab[start, stop)` of the line. */
 function copyValue(out: ByteSink, key: Buffer, start: number, stop: number): void {
@@ -180,11 +193,15 @@ function copyValue(out: ByteSink, key: Buffer, start: number, stop: number): voi
  * sink's slab or one that room() has just replaced: that is not written over before a later
  * one is, so it is copied from. */
 function copyFrom(out: ByteSink, from: Buffer, start: number, stop: number): number {
-  out.room(stop - start)
+  const n = stop - start
+  out.room(n)
   const p = out.pos
-  if (out.slab === from) from.copyWithin(p, start, stop)
-  else from.copy(out.slab, p, start, stop)
-  out.pos = p + stop - start
+  const to = out.slab
+  // The previous line ends before this one begins: a forward copy never reads what it wrote.
+  if (n <= SHORT) for (let k = 0; k < n; k++) to[p + k] = from[start + k] as number
+  else if (to === from) from.copyWithin(p, start, stop)
+  else from.copy(to, p, start, stop)
+  out.pos = p + n
   return p
 }
 
@@ -225,7 +242,7 @@ export function accessLines(
     },
   }
   const writer = new AccessLineWriter()
-  for (const [rec, extra] of lines) writer.write(sink, rec, extra, pid, nowMs)
+  for (const [rec, extra] of lines) writer.write(sink, lineValues(rec, extra), pid, nowMs)
   return sink.slab.toString('utf8', 0, sink.pos)
 }
 
@@ -239,15 +256,15 @@ function field(out: ByteSink, key: Buffer, v: Value): void {
     return
   }
   if (typeof v !== 'string') return
-  // Printable ASCII but `"` and `\` is written between quotes as is: one native write, then a
-  // look at the bytes it wrote (a loop over the characters cost ~6 ns each: 0.3 µs per id).
-  out.room(key.length + v.length + 2)
+  // Printable ASCII but `"` and `\` is written between quotes as is: a short string character
+  // by character, a longer one in one native write and then a look at the bytes it wrote.
+  const n = v.length
+  out.room(key.length + n + 2)
   copy(out, key)
   const slab = out.slab
   const start = out.pos
   slab[start] = 0x22
-  const n = slab.write(v, start + 1, 'utf8')
-  if (n === v.length && plain(slab, start + 1, start + 1 + n)) {
+  if (n <= SHORT ? plainChars(v, slab, start + 1) : plainWrite(v, slab, start + 1)) {
     slab[start + 1 + n] = 0x22
     out.pos = start + n + 2
     return
@@ -258,18 +275,35 @@ function field(out: ByteSink, key: Buffer, v: Value): void {
   out.pos += out.slab.write(text, out.pos, 'utf8')
 }
 
-/** Copies bytes. */
+/** Copies a key or the tail (at most 32 bytes: short). */
 function copy(out: ByteSink, b: Buffer): void {
-  out.room(b.length)
-  out.slab.set(b, out.pos)
-  out.pos += b.length
+  const n = b.length
+  out.room(n)
+  const slab = out.slab
+  const p = out.pos
+  for (let k = 0; k < n; k++) slab[p + k] = b[k] as number
+  out.pos = p + n
 }
 
-/** Whether `bytes[from, to)` are printable ASCII without `"` and `\`. If the UTF-8 of n
- * characters is n such bytes, every character was one: any other character is written as bytes
- * ≥ 0x80, or not at all when it does not fit before the slab's end. */
-function plain(bytes: Buffer, from: number, to: number): boolean {
-  for (let p = from; p < to; p++) {
+/** Whether v is printable ASCII without `"` and `\`, written to `bytes` at `at` as it is
+ * checked (room made for its length). */
+function plainChars(v: string, bytes: Buffer, at: number): boolean {
+  for (let k = 0; k < v.length; k++) {
+    const c = v.charCodeAt(k)
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false
+    bytes[at + k] = c
+  }
+  return true
+}
+
+/** plainChars in one native write, then a look at the bytes it wrote. If the UTF-8 of n
+ * characters is n bytes of printable ASCII without `"` and `\`, every character was one: any
+ * other character is written as bytes ≥ 0x80, or not at all when it does not fit before the
+ * slab's end. */
+function plainWrite(v: string, bytes: Buffer, at: number): boolean {
+  const n = bytes.write(v, at, 'utf8')
+  if (n !== v.length) return false
+  for (let p = at; p < at + n; p++) {
     const c = bytes[p] as number
     if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false
   }

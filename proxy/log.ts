@@ -14,11 +14,13 @@ import {
   rangeOf,
   seconds,
   w3cHeader,
+  W3C_FIELDS,
   type AccessRecord,
+  type W3cField,
 } from './cloudfront/access-log.js'
 import type { AccessLogConfig } from './config/types.js'
 import type { Exchange } from './pipeline/exchange.js'
-import { HeldAccessLines } from './access-line.js'
+import { HeldAccessLines, type LineValues } from './access-line.js'
 import { LogBatch, type ByteDestination } from './log-batch.js'
 
 /** The batch of each logger createLogger made, and its access lines (written into it as
@@ -90,20 +92,14 @@ export function createAccessLog(log: Logger, file: AccessLogConfig | undefined):
   return {
     record(ex, nowMs) {
       if (!toPino && w3c === undefined) return
-      const rec = accessRecord(ex, nowMs, cookies)
+      const values = accessValues(ex, nowMs, cookies)
       // The level is read per line, as log.info would (a logger's level can change).
       if (own !== undefined && ex.failedOver === undefined && log.isLevelEnabled('info')) {
-        const extra = {
-          reqId: ex.id,
-          behavior: ex.behavior.id,
-          origin: ex.origin?.id,
-          originMs: ex.originMs,
-        }
-        own.lines.add(rec, extra, Date.now())
+        own.lines.add(values, Date.now())
       } else if (toPino) {
         log.info(
           {
-            ...rec,
+            ...recordOf(values),
             reqId: ex.id,
             behavior: ex.behavior.id,
             origin: ex.origin?.id,
@@ -113,7 +109,7 @@ export function createAccessLog(log: Logger, file: AccessLogConfig | undefined):
           'access',
         )
       }
-      w3c?.write(formatW3cLine(rec))
+      w3c?.write(formatW3cLine(recordOf(values)))
     },
     close() {
       own?.batch.flushBatch()
@@ -131,81 +127,105 @@ function isEmpty(file: string): boolean {
 }
 
 const kCounted = Symbol('edgeproxy.bytesCounted')
-/** A connection's byte counts when its previous exchange finished. */
+/** A connection's byte counts when its previous exchange finished, and its TLS socket. */
 interface Counted {
   read: number
   written: number
+  readonly tls: TLSSocket | undefined
 }
 type CountedSocket = Socket & { [kCounted]?: Counted }
 
-/** Bytes this exchange moved on its connection since the previous exchange on it finished. */
-function socketBytes(socket: CountedSocket): { read: number; written: number } {
-  // Each read once: both are getters (bytesRead asks the native handle). One object per
-  // connection holds the counts: a socket's shape varies, and loads and stores keyed on it are
-  // megamorphic.
-  const bytesRead = socket.bytesRead
-  const bytesWritten = socket.bytesWritten
-  const counted = socket[kCounted]
-  if (counted === undefined) {
-    socket[kCounted] = { read: bytesRead, written: bytesWritten }
-    return { read: bytesRead, written: bytesWritten }
-  }
-  const bytes = { read: bytesRead - counted.read, written: bytesWritten - counted.written }
-  counted.read = bytesRead
-  counted.written = bytesWritten
-  return bytes
-}
-
 /** CloudFront's 33 fields for one exchange (spec §11.8). */
 export function accessRecord(ex: Exchange, nowMs: number, includeCookies: boolean): AccessRecord {
+  return recordOf(accessValues(ex, nowMs, includeCookies))
+}
+
+/**
+ * CloudFront's 33 fields for one exchange (spec §11.8), then the access line's reqId, behavior,
+ * origin and originMs: the values of its line (access-line.ts), in one array.
+ */
+export function accessValues(ex: Exchange, nowMs: number, includeCookies: boolean): LineValues {
   const v = ex.viewer
   const h = v.headers
   const res = ex.res
   const sent = res.headersSent
   const { date, time } = dateAndTime(nowMs)
-  const bytes = socketBytes(v.socket)
+  // The bytes this exchange moved on its connection since the previous exchange on it
+  // finished. Each count is read once: both are getters (bytesRead asks the native handle). One
+  // object per connection holds the counts: a socket's shape varies, and loads and stores keyed
+  // on it are megamorphic.
+  const socket = v.socket as CountedSocket
+  const bytesRead = socket.bytesRead
+  const bytesWritten = socket.bytesWritten
+  const counted = socket[kCounted]
+  let read = bytesRead
+  let written = bytesWritten
+  let tls: TLSSocket | undefined
+  if (counted === undefined) {
+    // Once per connection: instanceof walks the socket's prototype chain.
+    tls = socket instanceof TLSSocket ? socket : undefined
+    socket[kCounted] = { read: bytesRead, written: bytesWritten, tls }
+  } else {
+    tls = counted.tls
+    read -= counted.read
+    written -= counted.written
+    counted.read = bytesRead
+    counted.written = bytesWritten
+  }
   const headers = ex.response?.headers
   const range = res.statusCode === 206 ? rangeOf(str(headers?.['content-range'])) : undefined
-  const tls = v.socket instanceof TLSSocket ? v.socket : undefined
   const hungUp = ex.detailedResult === 'ClientHungUpRequest'
-  return {
+  const firstByte = sent
+    ? seconds((ex.headersAtMs === 0 ? nowMs : ex.headersAtMs) - ex.startedAtMs)
+    : undefined
+  // In W3C_FIELDS' order, then the line's own.
+  return [
     date,
     time,
-    'x-edge-location': ex.dist.pop,
-    'sc-bytes': Math.max(bytes.written, ex.bytesSent),
-    'c-ip': v.clientIp,
-    'cs-method': v.method,
-    'cs(Host)': ex.dist.distributionDomain,
-    'cs-uri-stem': v.path,
-    'sc-status': sent ? res.statusCode : '000',
-    'cs(Referer)': str(h.referer),
-    'cs(User-Agent)': str(h['user-agent']),
-    'cs-uri-query': v.query,
-    'cs(Cookie)': includeCookies ? str(h.cookie) : undefined,
-    'x-edge-result-type': ex.resultType,
-    'x-edge-request-id': ex.id,
-    'x-host-header': str(h.host),
-    'cs-protocol': v.scheme,
-    'cs-bytes': bytes.read,
-    'time-taken': seconds(nowMs - ex.startedAtMs),
-    'x-forwarded-for': str(h['x-forwarded-for']),
-    'ssl-protocol': tls?.getProtocol() ?? undefined,
+    ex.dist.pop, // x-edge-location
+    Math.max(written, ex.bytesSent), // sc-bytes
+    v.clientIp, // c-ip
+    v.method, // cs-method
+    ex.dist.distributionDomain, // cs(Host)
+    v.path, // cs-uri-stem
+    sent ? res.statusCode : '000', // sc-status
+    str(h.referer), // cs(Referer)
+    str(h['user-agent']), // cs(User-Agent)
+    v.query, // cs-uri-query
+    includeCookies ? str(h.cookie) : undefined, // cs(Cookie)
+    ex.resultType, // x-edge-result-type
+    ex.id, // x-edge-request-id
+    str(h.host), // x-host-header
+    v.scheme, // cs-protocol
+    read, // cs-bytes
+    seconds(nowMs - ex.startedAtMs), // time-taken
+    str(h['x-forwarded-for']), // x-forwarded-for
+    tls?.getProtocol() ?? undefined, // ssl-protocol
     // null once the socket is gone (a viewer that hung up), whatever node's types say.
-    'ssl-cipher': (tls?.getCipher() as { name: string } | null | undefined)?.name,
-    'x-edge-response-result-type': hungUp || !sent ? 'Error' : ex.resultType,
-    'cs-protocol-version': `HTTP/${v.httpVersion === '2.0' ? '2.0' : v.httpVersion}`,
-    'fle-status': undefined,
-    'fle-encrypted-fields': undefined,
-    'c-port': v.clientPort,
-    'time-to-first-byte': sent
-      ? seconds((ex.headersAtMs === 0 ? nowMs : ex.headersAtMs) - ex.startedAtMs)
-      : undefined,
-    'x-edge-detailed-result-type': ex.detailedResult ?? ex.resultType,
-    'sc-content-type': str(headers?.['content-type']),
-    'sc-content-len': str(headers?.['content-length']) ?? bodyLength(ex),
-    'sc-range-start': range?.[0],
-    'sc-range-end': range?.[1],
-  }
+    (tls?.getCipher() as { name: string } | null | undefined)?.name, // ssl-cipher
+    hungUp || !sent ? 'Error' : ex.resultType, // x-edge-response-result-type
+    `HTTP/${v.httpVersion === '2.0' ? '2.0' : v.httpVersion}`, // cs-protocol-version
+    undefined, // fle-status
+    undefined, // fle-encrypted-fields
+    v.clientPort, // c-port
+    firstByte, // time-to-first-byte
+    ex.detailedResult ?? ex.resultType, // x-edge-detailed-result-type
+    str(headers?.['content-type']), // sc-content-type
+    str(headers?.['content-length']) ?? bodyLength(ex), // sc-content-len
+    range?.[0], // sc-range-start
+    range?.[1], // sc-range-end
+    ex.id, // reqId
+    ex.behavior.id, // behavior
+    ex.origin?.id, // origin
+    ex.originMs, // originMs
+  ]
+}
+
+/** The record of a line's values. */
+function recordOf(values: LineValues): AccessRecord {
+  const r: Record<string, string | number | undefined> = {}
+  for (let i = 0; i < W3C_FIELDS.length; i++) r[W3C_FIELDS[i] as W3cField] = values[i]
+  return r as AccessRecord
 }
 
 /** A body held in memory is sent with its length as Content-Length. */

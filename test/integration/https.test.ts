@@ -1,9 +1,12 @@
 // The optional HTTPS listener (Server.Tls) makes viewer protocol policies testable end to end
-// (spec §11.5): https-only serves over HTTPS, redirect-to-https points at the TLS port.
+// (spec §11.5): https-only serves over HTTPS, redirect-to-https points at the TLS port; the
+// access line (spec §11.8) carries ssl-protocol and ssl-cipher over HTTPS only.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { Agent, request } from 'undici'
+import { createLogger } from '../../proxy/log.js'
 import type { Edgeproxy } from '../../proxy/main.js'
+import { captureLines } from '../helpers/log-lines.js'
 import { startOrigin, type TestOrigin } from '../helpers/origin.js'
 import { behavior, customOrigin, startProxy } from '../helpers/proxy.js'
 import { selfSigned } from '../helpers/tls.js'
@@ -12,6 +15,7 @@ describe('HTTPS listener (spec §11.5)', () => {
   let origin: TestOrigin
   let proxy: Edgeproxy
   const insecure = new Agent({ connect: { rejectUnauthorized: false } })
+  const log = captureLines()
 
   before(async () => {
     origin = await startOrigin((req, res) => res.end(`scheme-blind ${req.url ?? ''}`))
@@ -27,7 +31,7 @@ describe('HTTPS listener (spec §11.5)', () => {
           CacheBehaviors: [behavior('/secure/*', 'o', { ViewerProtocolPolicy: 'https-only' })],
         },
       },
-      { files: { 'cert.pem': cert, 'key.pem': key } },
+      { files: { 'cert.pem': cert, 'key.pem': key }, logger: createLogger('info', log.sink) },
     )
   })
   after(async () => {
@@ -56,5 +60,31 @@ describe('HTTPS listener (spec §11.5)', () => {
     assert.equal(location, `${proxy.httpsUrl!}/page?x=1`)
     const followed = await request(location, { dispatcher: insecure })
     assert.equal(await followed.body.text(), 'scheme-blind /page?x=1')
+  })
+
+  it('logs ssl-protocol and ssl-cipher for each request of a TLS connection, none over HTTP', async () => {
+    const one = new Agent({ connect: { rejectUnauthorized: false }, connections: 1 })
+    for (const path of ['/secure/tls-1', '/secure/tls-2']) {
+      const r = await request(`${proxy.httpsUrl!}${path}`, { dispatcher: one })
+      await r.body.dump()
+    }
+    await one.close()
+    await (await request(`${proxy.url}/plain-1`)).body.dump()
+    await new Promise((r) => setTimeout(r, 250)) // lines are handed over within 100 ms
+    const line = (stem: string) => {
+      const found = log.lines.filter((l) => l['msg'] === 'access' && l['cs-uri-stem'] === stem)
+      assert.equal(found.length, 1, stem)
+      return found[0]!
+    }
+    const [first, second] = [line('/secure/tls-1'), line('/secure/tls-2')]
+    assert.equal(first['c-port'], second['c-port'], 'one connection')
+    for (const l of [first, second]) {
+      assert.equal(l['cs-protocol'], 'https')
+      assert.match(String(l['ssl-protocol']), /^TLSv1\.[23]$/)
+      assert.match(String(l['ssl-cipher']), /^[A-Z0-9_-]+$/)
+    }
+    const plain = line('/plain-1')
+    assert.equal(plain['cs-protocol'], 'http')
+    assert.equal('ssl-protocol' in plain || 'ssl-cipher' in plain, false)
   })
 })

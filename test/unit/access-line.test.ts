@@ -14,6 +14,7 @@ import {
   AccessLineWriter,
   accessLine,
   accessLines,
+  lineValues,
   type AccessExtra,
 } from '../../proxy/access-line.js'
 import { LogBatch, SLAB, type ByteSink } from '../../proxy/log-batch.js'
@@ -100,7 +101,7 @@ describe('accessLine', () => {
     const want: string[] = []
     for (let i = 0; i < 300; i++) {
       const rec = record({ ...HIT, 'cs-uri-stem': `/${'p'.repeat(4 * i * SCALE)}`, 'sc-bytes': i })
-      lines.write(batch, rec, EXTRA, 7, now) // begins its own line
+      lines.write(batch, lineValues(rec, EXTRA), 7, now) // begins its own line
       want.push(accessLine(rec, EXTRA, 7, now))
     }
     assert.ok(chunks.length >= 2, 'slabs were handed over as they filled')
@@ -293,7 +294,7 @@ function throughBatch(steps: readonly Step[]): string {
   const chunks: Buffer[] = []
   const batch = new LogBatch({ write: (b: Buffer) => chunks.push(b) })
   const writer = new AccessLineWriter()
-  for (const s of steps) writer.write(batch, s.rec, s.extra, s.pid, s.now)
+  for (const s of steps) writer.write(batch, lineValues(s.rec, s.extra), s.pid, s.now)
   batch.detach()
   return Buffer.concat(chunks).toString()
 }
@@ -318,7 +319,7 @@ describe('AccessLineWriter: lines copied from the line before', () => {
       assert.equal(throughBatch(steps), want, 'one writer into a LogBatch')
       const sink = fixedSink(SLAB)
       const writer = new AccessLineWriter()
-      for (const s of steps) writer.write(sink, s.rec, s.extra, s.pid, s.now)
+      for (const s of steps) writer.write(sink, lineValues(s.rec, s.extra), s.pid, s.now)
       assert.equal(sink.slab.toString('utf8', 0, sink.pos), want, 'one writer into one slab')
       const [first] = steps
       if (first && steps.every((s) => s.pid === first.pid && s.now === first.now)) {
@@ -384,13 +385,13 @@ describe('AccessLineWriter: lines copied from the line before', () => {
     it(name, () => {
       const sink = fixedSink(SLAB)
       const w = new AccessLineWriter()
-      w.write(sink, HIT, EXTRA, PID, NOW)
+      w.write(sink, lineValues(HIT, EXTRA), PID, NOW)
       const at = sink.pos
       tamper(sink, 0, '"x-edge-location":"LOCAL1-C1"', '"x-edge-location":"LOCAL9-C9"')
       tamper(sink, 0, '"cs-method":"GET"', '"cs-method":"PUT"')
       if (between === 'slab') sink.slabNo++
-      if (between === 'sink') w.write(fixedSink(SLAB), HIT, EXTRA, PID, NOW)
-      w.write(sink, rec, EXTRA, pid, now)
+      if (between === 'sink') w.write(fixedSink(SLAB), lineValues(HIT, EXTRA), PID, NOW)
+      w.write(sink, lineValues(rec, EXTRA), pid, now)
       const line = sink.slab.toString('utf8', at, sink.pos)
       assert.match(line, new RegExp(`"x-edge-location":"${location}"`))
       assert.match(line, new RegExp(`"cs-method":"${method}"`))
@@ -419,17 +420,17 @@ describe('AccessLineWriter: lines copied from the line before', () => {
       // share (up to reqId) and no more.
       const left = first.indexOf(',"reqId"') + 10
       batch.write(`${'p'.repeat(SLAB - first.length - left - 1)}\n`)
-      w.write(batch, HIT, EXTRA, PID, NOW)
+      w.write(batch, lineValues(HIT, EXTRA), PID, NOW)
       assert.equal(batch.pos, SLAB - left)
       const slabNo = batch.slabNo
-      w.write(batch, HIT, extra, PID, NOW)
+      w.write(batch, lineValues(HIT, extra), PID, NOW)
       assert.notEqual(batch.slabNo, slabNo, 'the second line crossed the end of the slab')
       const at = batch.pos
       assert.equal(batch.slab.toString('latin1', 0, at), second)
       tamper(batch, 0, '"behavior":"*"', '"behavior":"#"')
-      w.write(batch, HIT, extra, PID, NOW)
+      w.write(batch, lineValues(HIT, extra), PID, NOW)
       assert.equal(batch.slab.toString('latin1', at, batch.pos), second, 'nothing copied')
-      w.write(batch, HIT, extra, PID, NOW) // copied from the third
+      w.write(batch, lineValues(HIT, extra), PID, NOW) // copied from the third
       batch.detach()
       const text = Buffer.concat(chunks).toString()
       assert.ok(text.endsWith(first + second.replace('"*"', '"#"') + second + second))
@@ -456,10 +457,10 @@ describe('AccessLineWriter: lines copied from the line before', () => {
         const w = new AccessLineWriter()
         const filler = `${'p'.repeat(SLAB - cut - (warm ? before.length : 0) - 1)}\n`
         batch.write(filler)
-        if (warm) w.write(batch, HIT, EXTRA, PID, NOW)
+        if (warm) w.write(batch, lineValues(HIT, EXTRA), PID, NOW)
         assert.equal(batch.pos, SLAB - cut)
-        w.write(batch, rec, extra, PID, NOW)
-        w.write(batch, rec, extra, PID, NOW)
+        w.write(batch, lineValues(rec, extra), PID, NOW)
+        w.write(batch, lineValues(rec, extra), PID, NOW)
         batch.detach()
         const want = filler + (warm ? before : '') + line + line
         assert.equal(Buffer.concat(chunks).toString(), want, `slab ending ${String(cut)} bytes in`)
@@ -508,7 +509,7 @@ describe('AccessLineWriter: lines copied from the line before', () => {
       const pid = i % 97 === 0 ? 8 : 7
       const now = NOW + Math.floor(i / 10)
       const slabNo = batch.slabNo
-      writer.write(batch, rec, extra, pid, now)
+      writer.write(batch, lineValues(rec, extra), pid, now)
       if (batch.slabNo !== slabNo) crossed++
       want.push(accessLine(rec, extra, pid, now))
       if (i % 4 === 0) {
@@ -541,7 +542,7 @@ describe('AccessLineWriter: lines copied from the line before', () => {
     for (let i = 0; i < order.length; i++) {
       const k = order[i] === 'A' ? 0 : 1
       const s = step({ 'cs-uri-stem': `/${k === 0 ? 'a' : 'bbbbb'}${String(i % 3)}`, 'c-port': k })
-      w.write(batches[k], s.rec, s.extra, s.pid, s.now)
+      w.write(batches[k], lineValues(s.rec, s.extra), s.pid, s.now)
       want[k].push(accessLine(s.rec, s.extra, s.pid, s.now))
     }
     for (const batch of batches) batch.detach()
