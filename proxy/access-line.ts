@@ -37,7 +37,7 @@ const KEYS = [...W3C_FIELDS, 'reqId', 'behavior', 'origin', 'originMs'].map((nam
   Buffer.from(`,${JSON.stringify(name)}:`, 'latin1'),
 )
 /** How many values a line has. */
-export const LINE_FIELDS = KEYS.length
+const LINE_FIELDS = KEYS.length
 const TAIL = Buffer.from(',"msg":"access"}\n', 'latin1')
 
 /** The line's parts: its head (level, time, pid; keyed by the time), the fields, its tail. Part

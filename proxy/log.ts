@@ -135,6 +135,47 @@ interface Counted {
 }
 type CountedSocket = Socket & { [kCounted]?: Counted }
 
+/**
+ * The bytes this exchange moved on its connection since the previous exchange on it finished,
+ * and the connection's TLS socket. The fast hit path counts its bytes itself: the socket's
+ * counts are getters that cost more than the rest of the line (bytesRead asks the native handle,
+ * bytesWritten copies the write queue).
+ */
+function wireBytes(ex: Exchange): {
+  read: number
+  written: number
+  tls: TLSSocket | undefined
+} {
+  // One object per connection holds its counts: a socket's shape varies, and loads and stores
+  // keyed on it are megamorphic.
+  const socket = ex.viewer.socket as CountedSocket
+  let counted = socket[kCounted]
+  if (ex.wireRead > 0) {
+    // The fast path reads a plain-HTTP connection from its first byte: nothing came before.
+    counted ??= socket[kCounted] = { read: 0, written: 0, tls: undefined }
+    counted.read += ex.wireRead
+    counted.written += ex.wireWritten
+    return { read: ex.wireRead, written: ex.wireWritten, tls: undefined }
+  }
+  // Each count is read once.
+  const bytesRead = socket.bytesRead
+  const bytesWritten = socket.bytesWritten
+  if (counted === undefined) {
+    // Once per connection: instanceof walks the socket's prototype chain.
+    const tls = socket instanceof TLSSocket ? socket : undefined
+    socket[kCounted] = { read: bytesRead, written: bytesWritten, tls }
+    return { read: bytesRead, written: bytesWritten, tls }
+  }
+  const bytes = {
+    read: bytesRead - counted.read,
+    written: bytesWritten - counted.written,
+    tls: counted.tls,
+  }
+  counted.read = bytesRead
+  counted.written = bytesWritten
+  return bytes
+}
+
 /** CloudFront's 33 fields for one exchange (spec §11.8). */
 export function accessRecord(ex: Exchange, nowMs: number, includeCookies: boolean): AccessRecord {
   return recordOf(accessValues(ex, nowMs, includeCookies))
@@ -150,28 +191,7 @@ export function accessValues(ex: Exchange, nowMs: number, includeCookies: boolea
   const res = ex.res
   const sent = res.headersSent
   const { date, time } = dateAndTime(nowMs)
-  // The bytes this exchange moved on its connection since the previous exchange on it
-  // finished. Each count is read once: both are getters (bytesRead asks the native handle). One
-  // object per connection holds the counts: a socket's shape varies, and loads and stores keyed
-  // on it are megamorphic.
-  const socket = v.socket as CountedSocket
-  const bytesRead = socket.bytesRead
-  const bytesWritten = socket.bytesWritten
-  const counted = socket[kCounted]
-  let read = bytesRead
-  let written = bytesWritten
-  let tls: TLSSocket | undefined
-  if (counted === undefined) {
-    // Once per connection: instanceof walks the socket's prototype chain.
-    tls = socket instanceof TLSSocket ? socket : undefined
-    socket[kCounted] = { read: bytesRead, written: bytesWritten, tls }
-  } else {
-    tls = counted.tls
-    read -= counted.read
-    written -= counted.written
-    counted.read = bytesRead
-    counted.written = bytesWritten
-  }
+  const { read, written, tls } = wireBytes(ex)
   const headers = ex.response?.headers
   const range = res.statusCode === 206 ? rangeOf(str(headers?.['content-range'])) : undefined
   const hungUp = ex.detailedResult === 'ClientHungUpRequest'
@@ -204,7 +224,7 @@ export function accessValues(ex: Exchange, nowMs: number, includeCookies: boolea
     // null once the socket is gone (a viewer that hung up), whatever node's types say.
     (tls?.getCipher() as { name: string } | null | undefined)?.name, // ssl-cipher
     hungUp || !sent ? 'Error' : ex.resultType, // x-edge-response-result-type
-    `HTTP/${v.httpVersion === '2.0' ? '2.0' : v.httpVersion}`, // cs-protocol-version
+    protocolVersion(v.httpVersion), // cs-protocol-version
     undefined, // fle-status
     undefined, // fle-encrypted-fields
     v.clientPort, // c-port
@@ -226,6 +246,13 @@ function recordOf(values: LineValues): AccessRecord {
   const r: Record<string, string | number | undefined> = {}
   for (let i = 0; i < W3C_FIELDS.length; i++) r[W3C_FIELDS[i] as W3cField] = values[i]
   return r as AccessRecord
+}
+
+/** cs-protocol-version of node's httpVersion; the usual ones made once (a string built per
+ * request is compared with the previous line's character by character). */
+function protocolVersion(httpVersion: string): string {
+  if (httpVersion === '1.1') return 'HTTP/1.1'
+  return httpVersion === '2.0' ? 'HTTP/2.0' : `HTTP/${httpVersion}`
 }
 
 /** A body held in memory is sent with its length as Content-Length. */

@@ -103,7 +103,9 @@ export async function startEdgeServer(
     }
     if (hit === undefined) return false
     ex.headersAtMs = now
-    ex.bytesSent = writePlainHit(socket, head.method, hit, ex.id, tail)
+    ex.wireWritten = writePlainHit(socket, head.method, hit, ex.id, tail)
+    ex.wireRead = head.size
+    ex.bytesSent = head.method === 'HEAD' ? 0 : hit.body.length
     sent.headersSent = true
     sent.statusCode = hit.status
     inFlight++
@@ -194,6 +196,8 @@ function newExchange(
     detailedResult: undefined,
     originMs: undefined,
     bytesSent: 0,
+    wireRead: 0,
+    wireWritten: 0,
     headersAtMs: 0,
     cacheKey: undefined,
     stale: undefined,

@@ -16,6 +16,8 @@ export interface RequestHead {
   readonly headers: Record<string, string>
   /** Offset just past this head's blank line in the chunk. */
   readonly next: number
+  /** The head's bytes, request line to blank line. */
+  readonly size: number
 }
 
 const END = Buffer.from('\r\n\r\n', 'latin1')
@@ -76,7 +78,7 @@ export function parseHead(chunk: Buffer, start: number): RequestHead | undefined
   }
   // node answers a request without Host 400 (its requireHostHeader, on by default).
   if (headers['host'] === undefined || rawHeaders.length > 2 * MAX_HEADERS) return undefined
-  return { method, url, rawHeaders, headers, next: end + 4 }
+  return { method, url, rawHeaders, headers, next: end + 4, size: end + 4 - start }
 }
 
 function requestMethod(text: string): 'GET' | 'HEAD' | undefined {

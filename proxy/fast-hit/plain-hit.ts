@@ -53,7 +53,7 @@ function isTo(out: { readonly to: string } | Promise<unknown>, to: string): bool
 
 /**
  * Writes a plain hit as deliver's text path would (prebuilt-head.ts): the head as one latin1
- * string, then the body unless the method is HEAD, in one writev. Returns the body bytes sent.
+ * string, then the body unless the method is HEAD, in one writev. Returns the bytes written.
  */
 export function writePlainHit(
   socket: Socket,
@@ -65,11 +65,11 @@ export function writePlainHit(
   const head = hitHeadText(hit.text, hit.age, X_CACHE.Hit, id, tail)
   if (method === 'HEAD') {
     socket.write(head, 'latin1')
-    return 0
+    return head.length
   }
   socket.cork()
   socket.write(head, 'latin1')
   socket.write(hit.body)
   socket.uncork()
-  return hit.body.length
+  return head.length + hit.body.length
 }

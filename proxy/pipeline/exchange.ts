@@ -93,6 +93,13 @@ export interface Exchange {
   /** Origin round-trip (headers received) in ms, when the origin was asked. */
   originMs: number | undefined
   bytesSent: number
+  /**
+   * The request's and the response's bytes on the wire, when the path that answered counted
+   * them (the fast hit path, which reads a connection from its first byte); 0 otherwise, and
+   * the access log counts them on the socket.
+   */
+  wireRead: number
+  wireWritten: number
   /** When the response head was written (0 until then): time-to-first-byte (§11.8). */
   headersAtMs: number
   /** The cache key and normalized Accept-Encoding, once lookup computed them (§3.1). */

@@ -125,6 +125,26 @@ describe('fast hit path', () => {
     assert.equal(new Set(ids).size, 4)
   })
 
+  it('logs the bytes of each request and response: fast hits exactly, none twice at a hand-over', async () => {
+    const range = get('/obj', 'Range: bytes=0-9\r\n')
+    const requests = [get('/obj'), get('/obj', 'X-Pad: pppp\r\n'), range, get('/obj')]
+    const { responses } = await exchange(port, requests.join(''), 4)
+    assert.equal(nodeEnds.count, 2, 'the range request and the one after it went to node')
+    const onWire = responses.map((r) => r.head.join('\r\n').length + 4 + r.body.length)
+    const lines = accessLines()
+    assert.equal(lines.length, 4)
+    // The fast path counts its own; node's exchanges share what the socket counted after them.
+    for (const i of [0, 1]) {
+      assert.equal(lines[i]!['cs-bytes'], requests[i]!.length, `request ${String(i)}`)
+      assert.equal(lines[i]!['sc-bytes'], onWire[i], `response ${String(i)}`)
+    }
+    // The rest of the chunk was read before the hand-over: the first of node's exchanges gets it.
+    assert.equal(lines[2]!['cs-bytes'], requests[2]!.length + requests[3]!.length)
+    assert.equal(lines[3]!['cs-bytes'], 0)
+    // What the fast path wrote is not counted again for node's first exchange.
+    assert.equal(lines[2]!['sc-bytes'], onWire[2])
+  })
+
   it('serves HEAD hits without a body, framed for the next request', async () => {
     const { responses } = await exchange(
       port,

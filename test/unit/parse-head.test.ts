@@ -16,6 +16,7 @@ describe('parseHead', () => {
       rawHeaders: ['Host', 'edge.test', 'X-Thing', 'v w'],
       headers: { host: 'edge.test', 'x-thing': 'v w' },
       next: text.length,
+      size: text.length,
     })
   })
 
@@ -38,6 +39,8 @@ describe('parseHead', () => {
     const second = parse(one + two, one.length)
     assert.equal(second?.url, '/2')
     assert.equal(second.next, one.length + two.length)
+    assert.equal(first.size, one.length)
+    assert.equal(second.size, two.length)
   })
 
   const leftToNode: ReadonlyArray<readonly [string, string]> = [
