@@ -178,9 +178,10 @@ export class HeldAccessLines implements HeldLines {
   }
 }
 
-/** Runs of bytes and strings up to this long are copied in a loop: a native call (set,
- * copyWithin, write) costs more than the loop. */
+/** Runs of bytes up to this long are copied in a loop, and strings up to SHORT_TEXT long: a
+ * native call (copyWithin, write) costs more than the loop. */
 const SHORT = 48
+const SHORT_TEXT = 32
 
 /** `,"key":` and the value already written at `slab[start, stop)` of the line. */
 function copyValue(out: ByteSink, key: Buffer, start: number, stop: number): void {
@@ -264,7 +265,7 @@ function field(out: ByteSink, key: Buffer, v: Value): void {
   const slab = out.slab
   const start = out.pos
   slab[start] = 0x22
-  if (n <= SHORT ? plainChars(v, slab, start + 1) : plainWrite(v, slab, start + 1)) {
+  if (n <= SHORT_TEXT ? plainChars(v, slab, start + 1) : plainWrite(v, slab, start + 1)) {
     slab[start + 1 + n] = 0x22
     out.pos = start + n + 2
     return
