@@ -8,6 +8,8 @@ export interface BenchOptions {
   readonly runs: number
   readonly connections: number
   readonly warmupS: number
+  /** Unmeasured load right before each measured run (seconds). */
+  readonly settleS: number
   /** Scenario names to run, in table order. */
   readonly only: readonly string[]
   /** Load generator: autocannon in the runner, or wrk -t1 as a child process. */
@@ -23,13 +25,17 @@ export type Tool = (typeof TOOLS)[number]
 export const RSS_WATCH_SCENARIO = 'proxy-hit'
 
 export const USAGE = `usage: node dist/bench/run.js [--duration S] [--runs N] [--connections C]
-                             [--warmup S] [--only name,name] [--tool autocannon|wrk]
+                             [--warmup S] [--settle S] [--only name,name]
+                             [--tool autocannon|wrk]
                              [--rss-watch S]
   --duration S      seconds per measured run (default 5)
   --runs N          measured runs per scenario, interleaved across scenarios (default 3); the
                     proxy's RSS is read after each round (issue #8 asks for no growth over 10)
   --connections C   connections of the load generator (default 50)
   --warmup S        warm-up seconds per scenario before the runs, 0 = none (default 2)
+  --settle S        unmeasured seconds of the same load right before each run, 0 = none
+                    (default 1): a server idle while the other rows ran is slow for about a
+                    second, and the rows' servers are idle for different lengths of time
   --only a,b        run only these scenarios (the ratio needs 'baseline' among them)
   --tool T          load generator: autocannon (default) or wrk (wrk -t1, must be installed)
   --rss-watch S     after the rounds, one S-second ${RSS_WATCH_SCENARIO} load sampling the proxy's RSS
@@ -56,6 +62,7 @@ export function parseOptions(
       runs: { type: 'string', default: '3' },
       connections: { type: 'string', default: '50' },
       warmup: { type: 'string', default: '2' },
+      settle: { type: 'string', default: '1' },
       only: { type: 'string' },
       tool: { type: 'string', default: 'autocannon' },
       'rss-watch': { type: 'string', default: '0' },
@@ -89,6 +96,7 @@ export function parseOptions(
     runs: int('runs', values.runs, 1, 100),
     connections: int('connections', values.connections, 1, 10000),
     warmupS: int('warmup', values.warmup, 0, 600),
+    settleS: int('settle', values.settle, 0, 60),
     only,
     tool,
     rssWatchS,

@@ -69,6 +69,8 @@ async function measure(
   s: Scenario,
   o: BenchOptions,
 ): Promise<RunResult> {
+  // The row's server may have been idle while the other rows ran: slow for about a second.
+  if (o.settleS > 0) await loadOf(server, s, o.settleS, o)
   const cpu0 = groupCpuSeconds(server.child.pid)
   const gen0 = generatorCpuSeconds()
   const t0 = performance.now()
@@ -120,7 +122,7 @@ async function bench(o: BenchOptions, argv: readonly string[]): Promise<number> 
   const selected = runnable(scenarios.filter((s) => o.only.includes(s.name)))
   const servers = await startServers(new Set(selected.map((s) => s.target)))
   const serverOf = (s: Scenario): Server => servers.get(s.target)!
-  const total = selected.length * (o.warmupS + o.runs * o.durationS) + o.rssWatchS
+  const total = selected.length * (o.warmupS + o.runs * (o.settleS + o.durationS)) + o.rssWatchS
   process.stderr.write(
     `measuring ${selected.map((s) => s.name).join(', ')} with ${o.tool} for about ${total} s\n`,
   )

@@ -11,6 +11,7 @@ const DEFAULTS: BenchOptions = {
   runs: 3,
   connections: 50,
   warmupS: 2,
+  settleS: 1,
   only: NAMES,
   tool: 'autocannon',
   rssWatchS: 0,
@@ -20,6 +21,8 @@ const GOOD: readonly [argv: string, expected: Partial<BenchOptions>][] = [
   ['', {}],
   ['--duration 10 --runs 5', { durationS: 10, runs: 5 }],
   ['--connections 100 --warmup 0', { connections: 100, warmupS: 0 }],
+  ['--settle 0', { settleS: 0 }],
+  ['--settle 3 --warmup 5', { settleS: 3, warmupS: 5 }],
   // --only keeps table order, whatever order the names were given in
   ['--only proxy-hit,baseline', { only: ['baseline', 'proxy-hit'] }],
   ['--only baseline,,naive-proxy,', { only: ['baseline', 'naive-proxy'] }],
@@ -39,6 +42,7 @@ const BAD: readonly [argv: string, message: RegExp][] = [
   ['--tool ab', /--tool must be one of autocannon, wrk/],
   ['--rss-watch 10 --only baseline', /--rss-watch needs the proxy-hit scenario/],
   ['--rss-watch -5', /--rss-watch/],
+  ['--settle 61', /--settle must be a whole number from 0 to 60/],
   ['--bogus', /bogus/],
 ]
 
