@@ -138,8 +138,8 @@ type CountedSocket = Socket & { [kCounted]?: Counted }
 /**
  * The bytes this exchange moved on its connection since the previous exchange on it finished,
  * and the connection's TLS socket. The fast hit path counts its bytes itself: the socket's
- * counts are getters that cost more than the rest of the line (bytesRead asks the native handle,
- * bytesWritten copies the write queue).
+ * counts are getters with a measurable share of a record's cost (both look the handle up by a
+ * megamorphic key, bytesRead then asks it, bytesWritten copies the write queue).
  */
 function wireBytes(ex: Exchange): {
   read: number
