@@ -25,15 +25,18 @@ export type LineValues = readonly Value[]
 
 type Value = string | number | undefined
 
+/** AccessExtra's keys, in the line's order (after CloudFront's fields). */
+const EXTRA_KEYS = ['reqId', 'behavior', 'origin', 'originMs'] as const satisfies ReadonlyArray<
+  keyof AccessExtra
+>
+
 /** The values of a record and its extra, as a line writes them. */
 export function lineValues(r: AccessRecord, extra: AccessExtra): LineValues {
-  const values: Value[] = W3C_FIELDS.map((f) => r[f])
-  values.push(extra.reqId, extra.behavior, extra.origin, extra.originMs)
-  return values
+  return [...W3C_FIELDS.map((f) => r[f]), ...EXTRA_KEYS.map((k) => extra[k])]
 }
 
 /** `,"key":` of each field as bytes, in the line's order (LineValues'). */
-const KEYS = [...W3C_FIELDS, 'reqId', 'behavior', 'origin', 'originMs'].map((name) =>
+const KEYS = [...W3C_FIELDS, ...EXTRA_KEYS].map((name) =>
   Buffer.from(`,${JSON.stringify(name)}:`, 'latin1'),
 )
 /** How many values a line has. */
@@ -291,7 +294,7 @@ function copy(out: ByteSink, b: Buffer): void {
 function plainChars(v: string, bytes: Buffer, at: number): boolean {
   for (let k = 0; k < v.length; k++) {
     const c = v.charCodeAt(k)
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false
+    if (!plainByte(c)) return false
     bytes[at + k] = c
   }
   return true
@@ -304,11 +307,13 @@ function plainChars(v: string, bytes: Buffer, at: number): boolean {
 function plainWrite(v: string, bytes: Buffer, at: number): boolean {
   const n = bytes.write(v, at, 'utf8')
   if (n !== v.length) return false
-  for (let p = at; p < at + n; p++) {
-    const c = bytes[p] as number
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false
-  }
+  for (let p = at; p < at + n; p++) if (!plainByte(bytes[p] as number)) return false
   return true
+}
+
+/** Printable ASCII but `"` and `\`: written between quotes as it is. */
+function plainByte(c: number): boolean {
+  return c >= 0x20 && c <= 0x7e && c !== 0x22 && c !== 0x5c
 }
 
 /** A non-negative safe integer in decimal (room already made). */

@@ -93,13 +93,16 @@ export function createAccessLog(log: Logger, file: AccessLogConfig | undefined):
     record(ex, nowMs) {
       if (!toPino && w3c === undefined) return
       const values = accessValues(ex, nowMs, cookies)
+      // Made once, only for pino's own line or the W3C file.
+      let rec: AccessRecord | undefined
       // The level is read per line, as log.info would (a logger's level can change).
       if (own !== undefined && ex.failedOver === undefined && log.isLevelEnabled('info')) {
         own.lines.add(values, Date.now())
       } else if (toPino) {
+        rec = recordOf(values)
         log.info(
           {
-            ...recordOf(values),
+            ...rec,
             reqId: ex.id,
             behavior: ex.behavior.id,
             origin: ex.origin?.id,
@@ -109,7 +112,7 @@ export function createAccessLog(log: Logger, file: AccessLogConfig | undefined):
           'access',
         )
       }
-      w3c?.write(formatW3cLine(recordOf(values)))
+      if (w3c !== undefined) w3c.write(formatW3cLine(rec ?? recordOf(values)))
     },
     close() {
       own?.batch.flushBatch()
@@ -176,16 +179,11 @@ function wireBytes(ex: Exchange): {
   return bytes
 }
 
-/** CloudFront's 33 fields for one exchange (spec §11.8). */
-export function accessRecord(ex: Exchange, nowMs: number, includeCookies: boolean): AccessRecord {
-  return recordOf(accessValues(ex, nowMs, includeCookies))
-}
-
 /**
  * CloudFront's 33 fields for one exchange (spec §11.8), then the access line's reqId, behavior,
  * origin and originMs: the values of its line (access-line.ts), in one array.
  */
-export function accessValues(ex: Exchange, nowMs: number, includeCookies: boolean): LineValues {
+function accessValues(ex: Exchange, nowMs: number, includeCookies: boolean): LineValues {
   const v = ex.viewer
   const h = v.headers
   const res = ex.res
@@ -241,7 +239,7 @@ export function accessValues(ex: Exchange, nowMs: number, includeCookies: boolea
   ]
 }
 
-/** The record of a line's values. */
+/** The record of a line's values: CloudFront's 33 fields, keyed by name (spec §11.8). */
 function recordOf(values: LineValues): AccessRecord {
   const r: Record<string, string | number | undefined> = {}
   for (let i = 0; i < W3C_FIELDS.length; i++) r[W3C_FIELDS[i] as W3cField] = values[i]
