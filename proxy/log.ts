@@ -79,7 +79,11 @@ export interface AccessLog {
 
 /** The access log for a logger and the optional `Server.AccessLog` file. */
 export function createAccessLog(log: Logger, file: AccessLogConfig | undefined): AccessLog {
-  const toPino = log.isLevelEnabled('info')
+  // The level is followed rather than asked per line (pino's isLevelEnabled walks the logger's
+  // levels and its comparison function: a few cache misses per request, measured).
+  let toPino = log.isLevelEnabled('info')
+  const onLevel = () => (toPino = log.isLevelEnabled('info'))
+  log.on('level-change', onLevel)
   const w3c =
     file === undefined
       ? undefined
@@ -95,8 +99,7 @@ export function createAccessLog(log: Logger, file: AccessLogConfig | undefined):
       const values = accessValues(ex, nowMs, cookies)
       // Made once, only for pino's own line or the W3C file.
       let rec: AccessRecord | undefined
-      // The level is read per line, as log.info would (a logger's level can change).
-      if (own !== undefined && ex.failedOver === undefined && log.isLevelEnabled('info')) {
+      if (toPino && own !== undefined && ex.failedOver === undefined) {
         own.lines.add(values, Date.now())
       } else if (toPino) {
         rec = recordOf(values)
@@ -115,6 +118,7 @@ export function createAccessLog(log: Logger, file: AccessLogConfig | undefined):
       if (w3c !== undefined) w3c.write(formatW3cLine(rec ?? recordOf(values)))
     },
     close() {
+      log.off('level-change', onLevel)
       own?.batch.flushBatch()
       if (w3c === undefined) return Promise.resolve()
       return new Promise((resolve) => {

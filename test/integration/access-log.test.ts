@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import type { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { request } from 'undici'
 import { W3C_FIELDS } from '../../proxy/cloudfront/access-log.js'
@@ -206,6 +207,36 @@ describe('access logs (spec §11.8)', () => {
     )
     assert.equal(mine[0]!['cs(User-Agent)'], 'a "quoted" agent')
     assert.match(String(mine[0]!['time']), /^\d\d:\d\d:\d\d$/) // the record's, after pino's
+  })
+
+  it('follows the logger’s level as it changes while the proxy runs', async () => {
+    for (const make of [
+      (sink: Writable) => createLogger('warn', sink),
+      (sink: Writable) => pino({ level: 'warn' }, sink),
+    ]) {
+      const out = captureLines()
+      const logger = make(out.sink)
+      const proxy = await startProxy(config(origin), { logger })
+      const paths = ['/lv1.txt', '/lv2.txt', '/lv3.txt', '/lv4.txt']
+      await get(`${proxy.url}${paths[0]!}`) // warn: no line
+      logger.level = 'info'
+      await get(`${proxy.url}${paths[1]!}`)
+      await get(`${proxy.url}${paths[1]!}`) // a hit (the fast path on the own logger)
+      logger.level = 'error'
+      await get(`${proxy.url}${paths[2]!}`)
+      logger.level = 'debug'
+      await get(`${proxy.url}${paths[3]!}`)
+      await proxy.close()
+      const access = out.lines.filter((l) => l['msg'] === 'access')
+      assert.deepEqual(
+        access.map((l) => [l['cs-uri-stem'], l['x-edge-result-type']]),
+        [
+          [paths[1], 'Miss'],
+          [paths[1], 'Hit'],
+          [paths[3], 'Miss'],
+        ],
+      )
+    }
   })
 
   it('rejects a folder as the log file', async () => {
