@@ -8,9 +8,9 @@
 // event loop): once per event-loop turn it cost several µs per request on this 2-core box, once
 // per 64 KiB about 1 µs. Handing a 256 KiB view to sonic-boom's fs.write took 33–56 µs
 // (median) of the event loop's time on this VM, a 1 MiB one 75 µs (a sync write of 256 KiB to
-// /dev/null took 13–16 µs): 0.13 µs a request at 320 lines a slab, 0.06 µs at 1,300. A slab is used
-// again once the destination reports all of it written (a fresh one costs cache misses and page
-// faults as it is filled); until then it is never written over. The destination must take
+// /dev/null took 13–16 µs): 0.13 µs a request at 320 lines a slab, 0.06 µs at 1,300. A slab is
+// used again once the destination reports all of it written (a fresh one costs cache misses and
+// page faults as it is filled); until then it is never written over. The destination must take
 // Buffers (a Writable, or sonic-boom in 'buffer' mode).
 
 /** What the batch hands its bytes to. */
